@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("geliat.registry.urls")),
+    path("akun/", include("geliat.accounts.urls")),
+    path("wilayah/", include("geliat.wilayah.urls")),
+    path("api/", include("geliat.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Geliat: reviving koperasi & UMKM after a disaster, on data a regency can trust."""
