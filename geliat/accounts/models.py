@@ -1,10 +1,11 @@
 """Users of Geliat: officers bound to a region node, agency (OPD) staff, coordinators."""
 
 import hashlib
-from datetime import timedelta
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def clean(self):
+        """Role, agency and region must agree: OPD staff name their OPD, coordinators sit at the regency."""
+        super().clean()
+        errors = {}
+        if self.role == Role.AGENCY and not self.agency_id:
+            errors["agency"] = _("Staf OPD harus memilih OPD tempatnya bekerja.")
+        if self.role != Role.AGENCY and self.agency_id:
+            errors["agency"] = _("OPD hanya diisi untuk akun staf OPD.")
+        if self.role == Role.COORDINATOR and self.region_id and self.region.level != Level.KABUPATEN:
+            errors["region"] = _("Koordinator bertugas di tingkat kabupaten.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def level(self) -> str | None:
         return self.region.level if self.region_id else None
@@ -97,10 +111,24 @@ class User(AbstractUser):
         self.set_unusable_password()
         return code
 
-    def check_activation_code(self, code: str) -> bool:
-        if not self.activation_hash or not self.activation_expires:
-            return False
-        if self.activation_expires < timezone.now():
+    @property
+    def activation_pending(self) -> bool:
+        return bool(self.activation_hash)
+
+    @property
+    def activation_expired(self) -> bool:
+        return self.activation_expires is None or self.activation_expires < timezone.now()
+
+    def activation_code_matches(self, code: str) -> bool:
+        """Whether ``code`` is the one issued, expired or not (to tell the two apart)."""
+        if not self.activation_hash:
             return False
         digest = hashlib.sha256(code.strip().upper().encode()).hexdigest()
         return secrets.compare_digest(digest, self.activation_hash)
+
+    def check_activation_code(self, code: str) -> bool:
+        return self.activation_code_matches(code) and not self.activation_expired
+
+    def clear_activation_code(self) -> None:
+        self.activation_hash = ""
+        self.activation_expires = None

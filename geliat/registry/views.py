@@ -1,0 +1,292 @@
+"""Pages of the registry: public self-registration and status, and the officers' lists and records."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from geliat.core.masking import mask_nik, mask_phone
+from geliat.core.ratelimit import rate_limited
+from geliat.registry import selectors, services
+from geliat.registry.forms import BusinessForm, ConsentForm, PersonForm, SameAddressBusinessForm, StatusForm
+from geliat.registry.models import AffectedGroup, Channel
+from geliat.registry.nik import nik_check
+from geliat.wilayah.selectors import regency, region_children
+
+PAGE_SIZE = 50
+
+
+def _client_key(request, scope: str) -> str:
+    return f"{scope}:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def public_home(request):
+    if request.user.is_authenticated:
+        return redirect("registry:home")
+    return render(request, "registry/public_home.html")
+
+
+def self_register(request):
+    """The public registration page: owner, business, consent; answers with a tracking code."""
+    if request.method == "POST":
+        person_form = PersonForm(request.POST, prefix="p")
+        business_form = SameAddressBusinessForm(request.POST, prefix="b", owner_form=person_form)
+        consent_form = ConsentForm(request.POST)
+        if rate_limited(key=_client_key(request, "register"), limit=settings.GELIAT_REGISTRATION_RATE, window_seconds=3600):
+            messages.error(request, _("Terlalu banyak pendaftaran dari perangkat ini. Coba lagi dalam satu jam."))
+            return render(request, "registry/self_register.html", {"person_form": person_form, "business_form": business_form, "consent_form": consent_form}, status=429)
+        forms_ok = all([person_form.is_valid(), business_form.is_valid(), consent_form.is_valid()])
+        if forms_ok:
+            try:
+                registration = services.registration_submit(
+                    person_data=person_form.person_data(),
+                    business_data=business_form.business_data(),
+                    channel=Channel.SELF,
+                    consent=True,
+                    request=request,
+                )
+            except services.NikAlreadyRegistered:
+                person_form.add_error("nik", _("NIK ini sudah terdaftar. Jika Anda sudah pernah mendaftar, cek status dengan kode pelacakan Anda, atau hubungi petugas desa."))
+            except ValidationError as error:
+                person_form.add_error(None, error)
+            else:
+                request.session["last_tracking_code"] = registration.tracking_code
+                return redirect("registry:self_register_done")
+    else:
+        person_form = PersonForm(prefix="p")
+        business_form = SameAddressBusinessForm(prefix="b")
+        consent_form = ConsentForm()
+    return render(request, "registry/self_register.html", {"person_form": person_form, "business_form": business_form, "consent_form": consent_form})
+
+
+def self_register_done(request):
+    code = request.session.get("last_tracking_code")
+    if not code:
+        return redirect("registry:self_register")
+    return render(request, "registry/self_register_done.html", {"tracking_code": code})
+
+
+def nik_check_partial(request):
+    """htmx: what is wrong with the NIK typed so far, and whether it is registered already."""
+    raw = request.GET.get("nik") or next((v for k, v in request.GET.items() if k.endswith("nik")), "")
+    if rate_limited(key=_client_key(request, "nikcheck"), limit=120, window_seconds=600):
+        return HttpResponse(status=429)
+    check = nik_check(raw) if raw.strip() else None
+    lookup = selectors.nik_lookup(nik=check.nik, user=request.user) if check and check.valid else None
+    return render(request, "registry/partials/nik_check.html", {"check": check, "lookup": lookup})
+
+
+def status(request):
+    """The registrant's status page: tracking code + NIK, without anyone's names of deciders."""
+    registration = None
+    form = StatusForm(request.GET or None)
+    if form.is_bound:
+        if rate_limited(key=_client_key(request, "status"), limit=settings.GELIAT_STATUS_LOOKUP_RATE, window_seconds=600):
+            messages.error(request, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
+            return render(request, "registry/status.html", {"form": form}, status=429)
+        if form.is_valid():
+            registration = selectors.registration_for_status(
+                tracking_code=form.cleaned_data["tracking_code"], nik=form.cleaned_data["nik"]
+            )
+            if registration is None:
+                form.add_error(None, _("Kode pelacakan dan NIK tidak cocok dengan pendaftaran mana pun. Periksa kembali keduanya."))
+    return render(request, "registry/status.html", {"form": form, "registration": registration})
+
+
+@login_required
+def home(request):
+    scope = selectors.businesses_for_user(request.user)
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "business_count": scope.count(),
+            "people_count": selectors.people_for_user(request.user).count(),
+            "recent": selectors.registrations_for_user(request.user)[:10],
+        },
+    )
+
+
+def _region_filter_choices(user):
+    """Kecamatan (and, for narrower scopes, desa) a viewer can filter by."""
+    top = user.region or regency()
+    if top.level in ("kabupaten", "provinsi"):
+        return region_children(parent_code=top.code, level="kecamatan")
+    if top.level == "kecamatan":
+        return region_children(parent_code=top.code, level="desa")
+    return []
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+def business_list(request):
+    group = request.GET.get("group", "")
+    queryset = selectors.business_filter(
+        selectors.businesses_for_user(request.user),
+        q=request.GET.get("q", ""),
+        region=request.GET.get("region", ""),
+        affected_group=int(group) if group.isdigit() else None,
+    )
+    context = {
+        "page": _page(request, queryset),
+        "groups": AffectedGroup.choices,
+        "region_choices": _region_filter_choices(request.user),
+    }
+    template = "registry/business_list.html#rows" if request.htmx else "registry/business_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_list(request):
+    queryset = selectors.person_filter(
+        selectors.people_for_user(request.user), q=request.GET.get("q", ""), region=request.GET.get("region", "")
+    )
+    context = {"page": _page(request, queryset), "region_choices": _region_filter_choices(request.user)}
+    template = "registry/person_list.html#rows" if request.htmx else "registry/person_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request, pk):
+    person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "nik_masked": mask_nik(person.nik),
+            "phone_masked": mask_phone(person.phone),
+            "businesses": selectors.businesses_for_user(request.user).filter(owner=person),
+            "history": selectors.record_history(person)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk):
+    """htmx: the unmasked NIK and phone, for roles that need them; audited."""
+    person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
+    if not request.user.needs_pii:
+        return HttpResponseForbidden(_("Peran Anda tidak memerlukan NIK dan nomor HP lengkap."))
+    data = services.person_pii_reveal(viewer=request.user, person=person, request=request)
+    return render(request, "registry/partials/pii.html", {"person": person, "nik": data["nik"], "phone": data["phone"], "revealed": True})
+
+
+@login_required
+def person_edit(request, pk):
+    person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=request.user, person=person, data=form.person_data(),
+                expected_version=_posted_version(request), request=request,
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Perubahan data pemilik disimpan."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "version": _form_version(request, person)})
+
+
+@login_required
+def business_detail(request, pk):
+    business = selectors.get_business_for_user_or_404(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/business_detail.html",
+        {
+            "business": business,
+            "owner_nik_masked": mask_nik(business.owner.nik),
+            "registrations": business.registrations.all(),
+            "history": selectors.record_history(business)[:50],
+        },
+    )
+
+
+@login_required
+def business_edit(request, pk):
+    business = selectors.get_business_for_user_or_404(user=request.user, pk=pk)
+    form = BusinessForm(request.POST or None, instance=business)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.business_update(
+                actor=request.user, business=business, data=form.business_data(),
+                expected_version=_posted_version(request), request=request,
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Perubahan data usaha disimpan."))
+            return redirect("registry:business_detail", pk=business.pk)
+    return render(request, "registry/business_form.html", {"form": form, "business": business, "version": _form_version(request, business)})
+
+
+def _posted_version(request) -> int:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else -1
+
+
+def _form_version(request, obj) -> int:
+    # A re-rendered form keeps the version it was opened with, so a stale edit stays stale.
+    return _posted_version(request) if request.method == "POST" else obj.version
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def officer_register(request):
+    """An officer registers a business, with a new owner or one already in the registry."""
+    person_form = PersonForm(request.POST or None, prefix="p")
+    business_form = SameAddressBusinessForm(request.POST or None, prefix="b", owner_form=person_form)
+    existing = None
+    if request.method == "POST" and person_form.is_valid() and business_form.is_valid():
+        try:
+            registration = services.registration_submit(
+                person_data=person_form.person_data(), business_data=business_form.business_data(),
+                channel=Channel.OFFICER, actor=request.user, request=request,
+            )
+        except services.NikAlreadyRegistered:
+            existing = selectors.nik_lookup(nik=person_form.cleaned_data["nik"], user=request.user)
+            person_form.add_error("nik", _("NIK ini sudah terdaftar. Tambahkan usaha pada data pemilik yang sudah ada."))
+        except ValidationError as error:
+            _add_service_error(person_form, error)
+        else:
+            messages.success(request, _("Usaha terdaftar dengan kode %(code)s.") % {"code": registration.tracking_code})
+            return redirect("registry:business_detail", pk=registration.business_id)
+    return render(request, "registry/officer_register.html", {"person_form": person_form, "business_form": business_form, "existing": existing})
+
+
+@login_required
+def business_add(request, pk):
+    """Register another business for an owner already in the registry."""
+    person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
+    form = BusinessForm(request.POST or None, initial={"address": person.address, "rt": person.rt, "rw": person.rw, "region": person.region})
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_submit(
+                person=person, business_data=form.business_data(), channel=Channel.OFFICER, actor=request.user, request=request
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Usaha terdaftar dengan kode %(code)s.") % {"code": registration.tracking_code})
+            return redirect("registry:business_detail", pk=registration.business_id)
+    return render(request, "registry/business_form.html", {"form": form, "person": person, "adding": True})
+
