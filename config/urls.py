@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from geliat.core.views import healthz
+
 urlpatterns = [
     path("", include("geliat.registry.urls")),
     path("akun/", include("geliat.accounts.urls")),
@@ -9,4 +11,5 @@ urlpatterns = [
     path("api/", include("geliat.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

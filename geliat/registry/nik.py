@@ -3,10 +3,11 @@
 Layout: ``PP KK CC DDMMYY SSSS`` — provinsi, kabupaten/kota and kecamatan where the NIK
 was issued, the birth date (day + 40 for women) and a serial.
 
-python-stdnum's ``stdnum.id.nik`` is too lenient to decide validity on its own: it
-decodes the day modulo 40 (day 81 passes as the 1st), tries 19xx before 20xx, and checks
-the place against its own fixed table, while here the region table is the authority
-on places. So nothing of it is used.
+python-stdnum's ``stdnum.id.nik`` is the first gate (characters and length). It is too
+lenient to decide validity on its own: it decodes the day modulo 40 (day 81 passes as
+the 1st), tries 19xx before 20xx, and checks the place against its own fixed table,
+while here the region table is the authority on places. Its verdicts on dates and
+places are therefore replaced by the stricter rules below.
 
 A NIK is valid when, after removing spaces (including NBSP and zero-width characters),
 dots, dashes and Excel's leading apostrophe, it is:
@@ -48,6 +49,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from stdnum.exceptions import InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.id import nik as stdnum_nik
 
 _SPACES = re.compile(r"[\s\u200b-\u200d\ufeff]+")
 _SEPARATORS = re.compile(r"[.\-\u2010-\u2015]+")
@@ -116,6 +120,7 @@ def nik_make(*, kecamatan_code: str, birth_date: datetime.date, sex: str, serial
 
 
 def _existing_region_codes(codes: list[str]) -> set[str]:
+    # Imported here so callers passing ``region_codes`` need no loaded app registry.
     from geliat.wilayah.models import Region
 
     return set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -216,21 +221,28 @@ def nik_check(
         digits = _SEPARATORS.sub("", squeezed)
 
     errors = []
-    others = sorted({char for char in digits if char not in _DIGITS})
-    if others:
+    count = sum(char in _DIGITS for char in digits)
+    length_error = _("NIK harus 16 angka; yang diisi %(count)d angka. Periksa kembali sesuai KTP.") % {"count": count}
+    try:
+        stdnum_nik.validate(digits)
+    except InvalidLength:
+        errors.append(length_error)
+    except InvalidFormat:
+        others = sorted({char for char in digits if char not in _DIGITS})
         errors.append(
             _("NIK hanya boleh berisi angka; ada huruf atau tanda lain: %(chars)s. Periksa kembali sesuai KTP.")
             % {"chars": " ".join(f"“{char}”" for char in others[:5])}
         )
-    count = sum(char in _DIGITS for char in digits)
-    if count != 16:
-        errors.append(
-            _("NIK harus 16 angka; yang diisi %(count)d angka. Periksa kembali sesuai KTP.") % {"count": count}
-        )
+        if count != 16:
+            errors.append(length_error)
+    except StdnumValidationError:
+        pass  # date and place: judged by the stricter rules below
     if errors:
         return NikCheck(raw=raw, nik=None, errors=errors, warnings=warnings)
 
-    provinsi, kabupaten, kecamatan = digits[:2], f"{digits[:2]}.{digits[2:4]}", f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}"
+    provinsi = digits[:2]
+    kabupaten = f"{provinsi}.{digits[2:4]}"
+    kecamatan = f"{kabupaten}.{digits[4:6]}"
     existing = (region_codes or _existing_region_codes)([provinsi, kabupaten, kecamatan])
     if provinsi not in existing:
         errors.append(
