@@ -4,9 +4,12 @@ from django.conf import settings
 from django.db.models import Q
 
 
-def region_prefix_q(code: str, field: str = "region") -> Q:
-    """Rows whose ``field`` (a region code) is ``code`` or lies inside it."""
-    return Q(**{f"{field}": code}) | Q(**{f"{field}__startswith": code + "."})
+def region_prefix_q(code: str, field: str = "region__code") -> Q:
+    """Rows whose ``field`` (a region code) is ``code`` or lies inside it.
+
+    ``region__code`` is the foreign key's own column, so the test needs no join.
+    """
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 
 def user_region_code(user) -> str | None:
@@ -20,7 +23,7 @@ def user_region_code(user) -> str | None:
     return None
 
 
-def user_region_q(user, field: str = "region") -> Q:
+def user_region_q(user, field: str = "region__code") -> Q:
     """Filter for rows inside ``user``'s region; matches nothing for a user without one."""
     code = user_region_code(user)
     if code is None:

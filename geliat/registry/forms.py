@@ -16,23 +16,22 @@ from geliat.registry.nik import nik_check, nik_clean
 from geliat.registry.phones import phone_check
 from geliat.wilayah.forms import RegionPickerField
 from geliat.wilayah.selectors import unit_resolve
-from geliat.wilayah.units import unit_number
+from geliat.wilayah.units import numbers_from_code, unit_number
 
 
-class RupiahField(forms.CharField):
+class RupiahField(forms.Field):
     """A Rupiah amount written the way people write it; cleans to whole Rupiah."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", _lazy("Contoh: 1.500.000 atau 1,5 juta atau 750rb"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 40}))
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
 
     def to_python(self, value):
-        value = super().to_python(value)
+        text = str(value or "").strip()[:60]
         try:
-            return parse_rupiah(value)
+            return parse_rupiah(text)
         except MoneyError:
             raise forms.ValidationError(
                 _("%(label)s tidak terbaca: tulis angka rupiah, misalnya 1.500.000 atau 1,5 juta.")
@@ -42,6 +41,16 @@ class RupiahField(forms.CharField):
 
 def _number_field(label):
     return forms.CharField(label=label, required=False, max_length=3, widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3}))
+
+
+def located_initial(instance, fields) -> dict:
+    """Initial values for editing: the picker shows the desa; RT/RW stay as numbers."""
+    initial = {f: getattr(instance, f) for f in fields if f != "region"}
+    initial["region"] = ".".join(instance.region_id.split(".")[:4])
+    # A record placed in an RT unit keeps it on save even if its RT/RW text was left blank.
+    for key, number in numbers_from_code(instance.region_id).items():
+        initial[key] = initial.get(key) or number
+    return initial
 
 
 class LocatedForm(forms.Form):
@@ -100,7 +109,7 @@ class PersonForm(LocatedForm):
     def __init__(self, *args, instance: Person | None = None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {f: getattr(instance, f) for f in self.base_fields if f != "region"} | {"region": instance.region}
+            kwargs["initial"] = located_initial(instance, self.base_fields)
         super().__init__(*args, **kwargs)
         self.nik_warnings: list[str] = []
         self.phone_warnings: list[str] = []
@@ -173,7 +182,7 @@ class BusinessForm(LocatedForm):
     def __init__(self, *args, instance: Business | None = None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {f: getattr(instance, f) for f in self.base_fields if f != "region"} | {"region": instance.region}
+            kwargs["initial"] = located_initial(instance, self.base_fields)
         super().__init__(*args, **kwargs)
 
     def business_data(self) -> dict:

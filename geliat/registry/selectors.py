@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from geliat.audit.selectors import audit_for_object
-from geliat.core.scope import user_region_q
+from geliat.core.scope import region_prefix_q, user_region_q
 from geliat.registry.models import Business, Person, Registration
 from geliat.wilayah.text import name_key
 
@@ -24,7 +24,7 @@ def people_for_user(user) -> QuerySet[Person]:
 
 def registrations_for_user(user) -> QuerySet[Registration]:
     """Registrations whose business lies inside the user's region."""
-    return Registration.objects.filter(user_region_q(user, "business__region")).select_related(
+    return Registration.objects.filter(user_region_q(user, "business__region__code")).select_related(
         "person", "business", "business__region"
     )
 
@@ -58,7 +58,7 @@ def person_filter(queryset: QuerySet[Person], *, q: str = "", region: str = "") 
         else:
             queryset = queryset.filter(name_key__contains=name_key(q))
     if region:
-        queryset = queryset.filter(Q(region=region) | Q(region__startswith=region + "."))
+        queryset = queryset.filter(region_prefix_q(region))
     return queryset
 
 
@@ -70,7 +70,7 @@ def business_filter(
         key = name_key(q)
         queryset = queryset.filter(Q(name__icontains=q.strip()) | Q(owner__name_key__contains=key))
     if region:
-        queryset = queryset.filter(Q(region=region) | Q(region__startswith=region + "."))
+        queryset = queryset.filter(region_prefix_q(region))
     if affected_group:
         queryset = queryset.filter(affected_group=affected_group)
     return queryset

@@ -34,3 +34,16 @@ def unit_name(level: str, number: int, name: str = "") -> str:
     if level == Level.DUSUN:
         return name or f"Dusun {number}"
     return f"{'RW' if level == Level.RW else 'RT'} {number:03d}"
+
+
+_SEGMENT = re.compile(r"^(D|RW|RT)(\d+)$")
+
+
+def numbers_from_code(code: str) -> dict[str, str]:
+    """The RW and RT numbers a unit code carries: ``….RW001.RT003`` → ``{"rw": "001", "rt": "003"}``."""
+    found = {"rw": "", "rt": ""}
+    for part in code.split(".")[4:]:
+        match = _SEGMENT.match(part)
+        if match and match.group(1) in ("RW", "RT"):
+            found[match.group(1).lower()] = f"{int(match.group(2)):03d}"
+    return found
