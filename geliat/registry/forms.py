@@ -117,7 +117,7 @@ class PersonForm(LocatedForm):
         self.fields["nik"].widget.attrs.update(
             {
                 "hx-get": reverse("registry:nik_check"),
-                "hx-trigger": "change, keyup changed delay:700ms",
+                "hx-trigger": "input changed delay:600ms, change",
                 "hx-target": f"#{self.add_prefix('nik')}-check",
                 "hx-sync": "this:replace",
             }
