@@ -1,4 +1,19 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from geliat.api import views
 
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("people", views.PersonViewSet, basename="person")
+router.register("businesses", views.BusinessViewSet, basename="business")
+router.register("registrations", views.RegistrationViewSet, basename="registration")
+router.register("regions", views.RegionViewSet, basename="region")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -28,15 +28,25 @@ class RupiahField(forms.Field):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 40}))
         super().__init__(**kwargs)
 
+    # Far above any UMKM figure, and inside the database's 64-bit integer.
+    MAX_AMOUNT = 10**15
+
     def to_python(self, value):
-        text = str(value or "").strip()[:60]
+        text = "" if value is None else str(value).strip()
         try:
-            return parse_rupiah(text)
+            if len(text) > 40:
+                raise MoneyError(text)
+            amount = parse_rupiah(text)
         except MoneyError:
             raise forms.ValidationError(
                 _("%(label)s tidak terbaca: tulis angka rupiah, misalnya 1.500.000 atau 1,5 juta.")
                 % {"label": self.label}
             ) from None
+        if amount is not None and amount > self.MAX_AMOUNT:
+            raise forms.ValidationError(
+                _("%(label)s terlalu besar: periksa jumlah angka nolnya.") % {"label": self.label}
+            )
+        return amount
 
 
 def _number_field(label):

@@ -108,10 +108,12 @@ def registration_submit(
 
 def _update(model, *, actor, obj, data: dict[str, Any], expected_version: int, request):
     # Optimistic lock under a row lock: a form opened before someone else's save is refused.
-    _check_scope(actor, data)
     current = model.objects.select_for_update().get(pk=obj.pk)
     if current.version != expected_version:
         raise StaleEdit()
+    # Only a move is checked: an owner living elsewhere, seen through a business here, stays editable.
+    if "region" in data and data["region"] is not None and data["region"].pk != current.region_id:
+        _check_scope(actor, data)
     before = model_snapshot(current)
     for field, value in data.items():
         setattr(current, field, value)
