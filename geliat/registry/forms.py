@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from geliat.core.money import MoneyError, parse_rupiah
-from geliat.registry.models import AffectedGroup, Business, Impact, KbliSection, Person, Sex
+from geliat.registry.models import (
+    AffectedGroup,
+    Business,
+    Impact,
+    KbliSection,
+    Koperasi,
+    Person,
+    Sex,
+)
 from geliat.registry.nik import nik_check, nik_clean
 from geliat.registry.phones import phone_check
 from geliat.wilayah.forms import RegionPickerField
@@ -182,21 +190,29 @@ class BusinessForm(LocatedForm):
         label=_lazy("Dampak yang dialami"), choices=Impact.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     impact_note = forms.CharField(label=_lazy("Keterangan dampak"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    koperasi = forms.ModelChoiceField(
+        label=_lazy("Anggota koperasi"), queryset=Koperasi.objects.none(), required=False, empty_label=_lazy("— bukan anggota —")
+    )
 
     field_order = [
         "name", "affected_group", "kbli_section", "products", "address", "rt", "rw", "region",
         "capital", "annual_sales", "employees_before", "employees_now", "revenue_before", "revenue_now",
-        "impacts", "impact_note",
+        "impacts", "impact_note", "koperasi",
     ]
 
-    def __init__(self, *args, instance: Business | None = None, **kwargs):
+    def __init__(self, *args, instance: Business | None = None, koperasi=None, **kwargs):
+        """``koperasi``: the koperasi the person filling in may link to (none: the field is left out)."""
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = located_initial(instance, self.base_fields)
         super().__init__(*args, **kwargs)
+        if koperasi is None:
+            del self.fields["koperasi"]
+        else:
+            self.fields["koperasi"].queryset = koperasi
 
     def business_data(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self.field_order}
+        return {f: self.cleaned_data[f] for f in self.field_order if f in self.fields}
 
 
 class SameAddressBusinessForm(BusinessForm):
@@ -242,3 +258,49 @@ class StatusForm(forms.Form):
         if len(nik) != 16 or not nik.isdigit():
             raise forms.ValidationError(_("NIK harus 16 angka sesuai KTP."))
         return nik
+
+
+class KoperasiForm(LocatedForm):
+    name = forms.CharField(label=_lazy("Nama koperasi"), max_length=200)
+    legal_number = forms.CharField(
+        label=_lazy("Nomor badan hukum"), max_length=100, required=False,
+        help_text=_lazy("Contoh: AHU-0001234.AH.01.26.TAHUN 2020 atau 503/BH/XVI.12/2015"),
+    )
+    type = forms.ChoiceField(label=_lazy("Jenis koperasi"), choices=[("", "—")] + Koperasi.Type.choices)
+    members = forms.IntegerField(label=_lazy("Jumlah anggota"), min_value=0, max_value=10_000_000, initial=0)
+    chair_nik = forms.CharField(
+        label=_lazy("NIK ketua"), max_length=40, required=False,
+        help_text=_lazy("Ketua harus sudah terdaftar sebagai pemilik usaha di wilayah Anda."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    field_order = ["name", "legal_number", "type", "members", "chair_nik", "address", "rt", "rw", "region"]
+
+    def __init__(self, *args, instance: Koperasi | None = None, people=None, **kwargs):
+        self.instance = instance
+        # The people the chair may be picked from: those the officer can see.
+        self.people = people
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = located_initial(instance, [f for f in self.base_fields if f != "chair_nik"])
+            kwargs["initial"]["chair_nik"] = instance.chair.nik if instance.chair_id else ""
+        super().__init__(*args, **kwargs)
+
+    def clean_legal_number(self):
+        return " ".join(self.cleaned_data["legal_number"].split())
+
+    def clean_chair_nik(self):
+        raw = self.cleaned_data.get("chair_nik", "")
+        if not raw.strip():
+            return None
+        nik = nik_clean(raw)
+        chair = self.people.filter(nik=nik).first() if self.people is not None else None
+        if chair is None:
+            raise forms.ValidationError(
+                _("NIK ketua belum terdaftar di wilayah Anda. Daftarkan dulu ketua sebagai pemilik usaha, lalu isi NIK-nya di sini.")
+            )
+        return chair
+
+    def koperasi_data(self) -> dict:
+        data = {f: self.cleaned_data[f] for f in self.field_order if f != "chair_nik"}
+        data["chair"] = self.cleaned_data["chair_nik"]
+        return data

@@ -132,7 +132,10 @@ class Person(Located, Stamped):
             models.Index(fields=["region"], name="person_region_idx", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits"),
+            models.CheckConstraint(
+                condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits",
+                violation_error_message=_("NIK harus 16 angka."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +169,8 @@ class Koperasi(Located, Stamped):
         verbose_name_plural = _("koperasi")
         constraints = [
             models.UniqueConstraint(
-                fields=["legal_number"], condition=~models.Q(legal_number=""), name="koperasi_legal_number_unique"
+                fields=["legal_number"], condition=~models.Q(legal_number=""), name="koperasi_legal_number_unique",
+                violation_error_message=_("Nomor badan hukum ini sudah dipakai koperasi lain. Periksa kembali nomornya."),
             )
         ]
 

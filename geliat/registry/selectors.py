@@ -7,7 +7,7 @@ from django.http import Http404
 
 from geliat.audit.selectors import audit_for_object
 from geliat.core.scope import region_prefix_q, user_region_q
-from geliat.registry.models import Business, Person, Registration
+from geliat.registry.models import Business, Koperasi, Person, Registration
 from geliat.wilayah.text import name_key
 
 
@@ -29,6 +29,11 @@ def registrations_for_user(user) -> QuerySet[Registration]:
     )
 
 
+def koperasi_for_user(user) -> QuerySet[Koperasi]:
+    """Koperasi based inside the user's region."""
+    return Koperasi.objects.filter(user_region_q(user)).select_related("chair", "region")
+
+
 def _get_or_404(queryset: QuerySet, **lookup):
     # Out of scope and missing look the same: both are 404.
     try:
@@ -43,6 +48,10 @@ def get_person_for_user_or_404(*, user, pk) -> Person:
 
 def get_business_for_user_or_404(*, user, pk) -> Business:
     return _get_or_404(businesses_for_user(user), pk=pk)
+
+
+def get_koperasi_for_user_or_404(*, user, pk) -> Koperasi:
+    return _get_or_404(koperasi_for_user(user), pk=pk)
 
 
 def get_registration_for_user_or_404(*, user, pk) -> Registration:

@@ -4,14 +4,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
 from geliat.core.scope import user_covers
-from geliat.registry.models import Business, Channel, Person, Registration
+from geliat.registry.models import Business, Channel, Koperasi, Person, Registration
 
 CONSENT_VERSION = "2026-11"
 
@@ -142,6 +141,18 @@ def person_update(*, actor, person: Person, data: dict[str, Any], expected_versi
 def business_update(*, actor, business: Business, data: dict[str, Any], expected_version: int, request=None) -> Business:
     """Change a business's fields, keeping who/when/before/after."""
     return _update(Business, actor=actor, obj=business, data=data, expected_version=expected_version, request=request)
+
+
+@transaction.atomic
+def koperasi_create(*, actor, data: dict[str, Any], request=None) -> Koperasi:
+    """Register a koperasi inside the actor's region, audited."""
+    return _create(Koperasi, actor=actor, data=data, request=request)
+
+
+@transaction.atomic
+def koperasi_update(*, actor, koperasi: Koperasi, data: dict[str, Any], expected_version: int, request=None) -> Koperasi:
+    """Change a koperasi's fields, keeping who/when/before/after."""
+    return _update(Koperasi, actor=actor, obj=koperasi, data=data, expected_version=expected_version, request=request)
 
 
 @transaction.atomic

@@ -19,4 +19,8 @@ urlpatterns = [
     path("registri/pemilik/<int:pk>/ubah/", views.person_edit, name="person_edit"),
     path("registri/pemilik/<int:pk>/buka/", views.person_reveal, name="person_reveal"),
     path("registri/pemilik/<int:pk>/usaha/tambah/", views.business_add, name="business_add"),
+    path("registri/koperasi/", views.koperasi_list, name="koperasi_list"),
+    path("registri/koperasi/baru/", views.koperasi_edit, name="koperasi_create"),
+    path("registri/koperasi/<int:pk>/", views.koperasi_detail, name="koperasi_detail"),
+    path("registri/koperasi/<int:pk>/ubah/", views.koperasi_edit, name="koperasi_edit"),
 ]

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from geliat.core.masking import mask_nik, mask_phone
 from geliat.core.ratelimit import rate_limited
 from geliat.registry import selectors, services
-from geliat.registry.forms import BusinessForm, ConsentForm, PersonForm, SameAddressBusinessForm, StatusForm
+from geliat.registry.forms import (
+    BusinessForm,
+    ConsentForm,
+    KoperasiForm,
+    PersonForm,
+    SameAddressBusinessForm,
+    StatusForm,
+)
 from geliat.registry.models import AffectedGroup, Channel
 from geliat.registry.nik import nik_check
 from geliat.wilayah.selectors import regency, region_children
@@ -217,7 +224,7 @@ def business_detail(request, pk):
 @login_required
 def business_edit(request, pk):
     business = selectors.get_business_for_user_or_404(user=request.user, pk=pk)
-    form = BusinessForm(request.POST or None, instance=business)
+    form = BusinessForm(request.POST or None, instance=business, koperasi=selectors.koperasi_for_user(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.business_update(
@@ -277,7 +284,11 @@ def officer_register(request):
 def business_add(request, pk):
     """Register another business for an owner already in the registry."""
     person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
-    form = BusinessForm(request.POST or None, initial={"address": person.address, "rt": person.rt, "rw": person.rw, "region": person.region})
+    form = BusinessForm(
+        request.POST or None,
+        initial={"address": person.address, "rt": person.rt, "rw": person.rw, "region": person.region_id[:13]},
+        koperasi=selectors.koperasi_for_user(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_submit(
@@ -290,3 +301,48 @@ def business_add(request, pk):
             return redirect("registry:business_detail", pk=registration.business_id)
     return render(request, "registry/business_form.html", {"form": form, "person": person, "adding": True})
 
+
+
+@login_required
+def koperasi_list(request):
+    queryset = selectors.koperasi_for_user(request.user)
+    if q := request.GET.get("q", "").strip():
+        queryset = queryset.filter(name__icontains=q)
+    return render(request, "registry/koperasi_list.html", {"page": _page(request, queryset)})
+
+
+@login_required
+def koperasi_detail(request, pk):
+    koperasi = selectors.get_koperasi_for_user_or_404(user=request.user, pk=pk)
+    return render(
+        request,
+        "registry/koperasi_detail.html",
+        {
+            "koperasi": koperasi,
+            "members": selectors.businesses_for_user(request.user).filter(koperasi=koperasi),
+            "history": selectors.record_history(koperasi)[:50],
+        },
+    )
+
+
+@login_required
+def koperasi_edit(request, pk=None):
+    """Register a koperasi (no ``pk``) or change one; the chair is picked by NIK."""
+    koperasi = selectors.get_koperasi_for_user_or_404(user=request.user, pk=pk) if pk else None
+    form = KoperasiForm(request.POST or None, instance=koperasi, people=selectors.people_for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if koperasi is None:
+                koperasi = services.koperasi_create(actor=request.user, data=form.koperasi_data(), request=request)
+            else:
+                services.koperasi_update(
+                    actor=request.user, koperasi=koperasi, data=form.koperasi_data(),
+                    expected_version=_posted_version(request), request=request,
+                )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Data koperasi disimpan."))
+            return redirect("registry:koperasi_detail", pk=koperasi.pk)
+    version = _form_version(request, koperasi) if koperasi else None
+    return render(request, "registry/koperasi_form.html", {"form": form, "koperasi": koperasi, "version": version})
