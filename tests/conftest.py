@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture
 def regions(db):
-    """Kabupaten Pasuruan (390 regions) and its provinsi, through the real loader."""
+    """Kabupaten Pasuruan (390 regions) and its provinsi Jawa Timur, through the real loader."""
     from geliat.wilayah.services import regions_load
 
     regions_load(only="35.14")

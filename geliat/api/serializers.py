@@ -162,6 +162,8 @@ def _api_field(field: forms.Field) -> serializers.Field:
     options = {"required": field.required, "label": field.label, "help_text": field.help_text or None}
     if isinstance(field, forms.MultipleChoiceField):
         return ChoiceListField(choices=field.choices, **options)
+    if isinstance(field, forms.ModelChoiceField):
+        return serializers.IntegerField(min_value=1, allow_null=not field.required, **options)
     if not field.required:
         options["allow_null"] = True
     if isinstance(field, RupiahField):
@@ -208,6 +210,9 @@ class FormSerializer(ApiSerializer):
     def form_data(self, form) -> dict:
         raise NotImplementedError
 
+    def form_kwargs(self) -> dict:
+        return {}
+
     def _current_values(self) -> dict:
         values = {name: getattr(self.instance, name) for name in self.form_class.base_fields if name != "region"}
         return values | {"region": _desa_code(self.instance.region)}
@@ -221,7 +226,7 @@ class FormSerializer(ApiSerializer):
             if region is not None:
                 typed["region"] = _desa_code(region)
         patching = self.partial and self.instance is not None
-        form = self.form_class(data=(self._current_values() if patching else {}) | typed)
+        form = self.form_class(data=(self._current_values() if patching else {}) | typed, **self.form_kwargs())
         if not form.is_valid():
             raise serializers.ValidationError(django_error_detail(DjangoValidationError(form.errors.as_data())))
         cleaned = self.form_data(form)
@@ -251,6 +256,10 @@ class BusinessInputSerializer(FormSerializer):
 
     def form_data(self, form) -> dict:
         return form.business_data()
+
+    def form_kwargs(self) -> dict:
+        # Membership may only point at a koperasi the caller can see.
+        return {"koperasi": selectors.koperasi_for_user(self.context["request"].user)}
 
 
 # ``version`` as read with the record; required on PATCH too, so no edit is blind.

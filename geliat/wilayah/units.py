@@ -32,7 +32,7 @@ def unit_code(parent_code: str, level: str, number: int) -> str:
 
 def unit_name(level: str, number: int, name: str = "") -> str:
     if level == Level.DUSUN:
-        return name or f"Dusun {number}"
+        return name or str(number)
     return f"{'RW' if level == Level.RW else 'RT'} {number:03d}"
 
 

@@ -144,3 +144,18 @@ def test_an_owner_living_outside_the_region_can_still_be_corrected(api, desa_off
     assert response.status_code == 200, response.json()
     owner.refresh_from_db()
     assert (owner.phone, owner.region_id) == ("+6285700001111", TUTUR_DESA)
+
+
+def test_a_business_joins_only_a_koperasi_the_caller_can_see(api, desa_officer, records):
+    from geliat.registry.models import Koperasi
+    from tests.factories import region_node
+
+    here = Koperasi.objects.create(name="Kop Gerbo", type="jasa", address="x", region=region_node(GERBO))
+    there = Koperasi.objects.create(name="Kop Lain", type="jasa", address="x", region=region_node("35.14.02.2001"))
+    business = records["rt1"]
+    client = api(desa_officer)
+    url = f"/api/v1/businesses/{business.pk}/"
+    refused = client.patch(url, {"koperasi": there.pk, "version": business.version}, format="json")
+    assert refused.status_code == 400 and "koperasi" in refused.json()
+    joined = client.patch(url, {"koperasi": here.pk, "version": business.version}, format="json")
+    assert joined.status_code == 200 and joined.json()["koperasi"] == here.pk
