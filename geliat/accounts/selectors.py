@@ -6,11 +6,14 @@ the OPD staff, who sit at the regency node. Superusers administer every account
 except other superusers. Everything else answers 404, as if it did not exist.
 """
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from geliat.accounts.models import Role, User
-from geliat.core.scope import region_prefix_q
+from geliat.core.scope import region_prefix_q, user_covers, user_region_code
 from geliat.wilayah.models import LEVEL_DEPTH, Level, Region
 from geliat.wilayah.text import name_key
 
@@ -22,7 +25,8 @@ def is_account_manager(user) -> bool:
     return user.is_superuser or (user.can_manage_accounts and user.region_id is not None)
 
 
-def _keeps_agency_staff(actor) -> bool:
+def can_keep_agency_staff(actor) -> bool:
+    """Whether ``actor`` is one of the regency's own managers, who also keep the OPD staff."""
     return actor.level == Level.KABUPATEN and actor.role != Role.AGENCY
 
 
@@ -33,17 +37,16 @@ def _levels_below(actor) -> list[str]:
 def account_manageable(*, actor, region: Region | None, role: str) -> bool:
     """Whether ``actor`` may hold an account of ``role`` at ``region`` (create it, or act on it).
 
-    The same rule as :func:`users_for_user`, for an account that does not exist yet.
+    The same rule as :func:`users_for_user`, for an account that does not exist yet;
+    new accounts always sit inside the regency served, superusers' included.
     """
-    if not is_account_manager(actor):
+    if not is_account_manager(actor) or region is None or not user_covers(actor, region.code):
         return False
     if actor.is_superuser:
         return True
-    if region is None:
-        return False
-    if role == Role.AGENCY and region.code == actor.region_id and _keeps_agency_staff(actor):
+    if role == Role.AGENCY and region.code == actor.region_id and can_keep_agency_staff(actor):
         return True
-    return actor.region.contains(region.code) and region.depth > actor.level_depth
+    return region.depth > actor.level_depth
 
 
 def users_for_user(*, viewer) -> QuerySet[User]:
@@ -54,8 +57,8 @@ def users_for_user(*, viewer) -> QuerySet[User]:
     queryset = queryset.exclude(pk=viewer.pk).exclude(is_superuser=True)
     if viewer.is_superuser:
         return queryset
-    allowed = region_prefix_q(viewer.region_id) & Q(region__level__in=_levels_below(viewer))
-    if _keeps_agency_staff(viewer):
+    allowed = region_prefix_q(viewer.region_id, "region__code") & Q(region__level__in=_levels_below(viewer))
+    if can_keep_agency_staff(viewer):
         allowed |= Q(role=Role.AGENCY, region=viewer.region_id)
     return queryset.filter(allowed)
 
@@ -68,10 +71,10 @@ def get_user_for_user_or_404(*, viewer, pk) -> User:
         raise Http404 from exc
 
 
-class AccountStatus:
-    ACTIVE = "aktif"
-    PENDING = "menunggu"
-    INACTIVE = "nonaktif"
+class AccountStatus(models.TextChoices):
+    ACTIVE = "aktif", _("Aktif")
+    PENDING = "menunggu", _("Menunggu aktivasi")
+    INACTIVE = "nonaktif", _("Nonaktif")
 
 
 def user_filter(queryset: QuerySet[User], *, q: str = "", level: str = "", status: str = "") -> QuerySet[User]:
@@ -105,3 +108,30 @@ def user_for_activation(*, username: str) -> User | None:
         .exclude(activation_hash="")
         .first()
     )
+
+
+def place_names(*, viewer, level: str) -> list[str]:
+    """Names of the regions at ``level`` inside ``viewer``'s region, to suggest in the account form."""
+    code = user_region_code(viewer)
+    if code is None:
+        return []
+    regions = Region.objects.filter(region_prefix_q(code, "code"), level=level)
+    return list(regions.order_by("name").values_list("name", flat=True).distinct())
+
+
+def token_for_user(*, user) -> Token | None:
+    """The user's own API token, if they have one."""
+    return Token.objects.filter(user=user).first()
+
+
+def region_trails(codes) -> dict[str, str]:
+    """Each code's region named with its ancestors up to the kecamatan, in one query:
+    ``"RT 003, RW 001, Desa Gerbo, Kecamatan Purwodadi"`` (a bare "RT 003" says little)."""
+    prefixes = {}
+    for code in set(filter(None, codes)):
+        parts = code.split(".")
+        # Codes nest by dots down to RT; stop above the kecamatan (depth 3) unless the code is higher.
+        prefixes[code] = [".".join(parts[:i]) for i in range(len(parts), min(3, len(parts)) - 1, -1)]
+    wanted = {prefix for chain in prefixes.values() for prefix in chain}
+    labels = {region.code: region.label for region in Region.objects.filter(code__in=wanted)}
+    return {code: ", ".join(labels[p] for p in chain if p in labels) for code, chain in prefixes.items()}

@@ -7,6 +7,7 @@ problems in one row are that row's business and are judged by the import service
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from geliat.wilayah.text import name_key
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+MAX_RAW_ROWS = 5 * MAX_ROWS  # blank rows included
+MAX_COLUMNS = 60
 
 # Canonical column → the header spellings (as name keys) that mean it.
 _HEADERS = {
@@ -24,7 +27,7 @@ _HEADERS = {
     "level": ("tingkat", "level"),
     "kecamatan": ("kecamatan", "kec"),
     "desa": ("desa", "kelurahan", "desakelurahan", "desakel", "kel"),
-    "dusun": ("dusun", "dukuh", "lingkungan"),
+    "dusun": ("dusun", "dukuh"),
     "rw": ("rw", "norw", "nomorrw"),
     "rt": ("rt", "nort", "nomorrt"),
     "username": ("username", "namapengguna", "akun"),
@@ -67,27 +70,34 @@ def _table_rows(upload) -> list[list[str]]:
     name = (upload.name or "").lower()
     data = upload.read()
     if name.endswith(".xlsx"):
-        return _xlsx_rows(data)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return _csv_rows(data)
-    raise ValidationError(_("Berkas harus berformat .csv atau .xlsx (Excel)."), code="format")
+        table = _xlsx_rows(data)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        table = _csv_rows(data)
+    else:
+        raise ValidationError(_("Berkas harus berformat .csv atau .xlsx (Excel)."), code="format")
+    if len(table) > MAX_RAW_ROWS:
+        raise _too_many_rows()
+    return table
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    workbook = None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Bounded, so a small file that unpacks into millions of cells cannot exhaust memory.
+        rows = itertools.islice(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), MAX_RAW_ROWS + 1)
+        return [[_cell_text(value) for value in row] for row in rows]
     except Exception as exc:  # openpyxl raises many types for a damaged or mislabelled file
         raise ValidationError(
             _("Berkas Excel tidak dapat dibaca. Simpan ulang sebagai .xlsx atau .csv, lalu unggah lagi."),
             code="unreadable",
         ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -99,7 +109,23 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     # Excel with Indonesian regional settings separates with semicolons.
     delimiter = max(",;\t", key=first_line.count)
-    return [[_cell_text(value) for value in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), MAX_RAW_ROWS + 1)
+    try:
+        return [[_cell_text(value) for value in row[:MAX_COLUMNS]] for row in rows]
+    except csv.Error as exc:
+        raise ValidationError(
+            _("Berkas CSV tidak dapat dibaca (%(error)s). Simpan ulang dari Excel sebagai CSV, lalu unggah lagi.")
+            % {"error": exc},
+            code="unreadable",
+        ) from exc
+
+
+def _too_many_rows() -> ValidationError:
+    return ValidationError(
+        _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas lalu unggah satu per satu.")
+        % {"max": f"{MAX_ROWS:,}".replace(",", ".")},
+        code="rows",
+    )
 
 
 def officer_rows_read(upload) -> list[OfficerRow]:
@@ -130,11 +156,7 @@ def officer_rows_read(upload) -> list[OfficerRow]:
     if not rows:
         raise ValidationError(_("Berkas tidak berisi data di bawah baris judul."), code="empty")
     if len(rows) > MAX_ROWS:
-        raise ValidationError(
-            _("Berkas berisi %(count)s baris; maksimal %(max)s baris per unggahan. Bagi menjadi beberapa berkas.")
-            % {"count": len(rows), "max": MAX_ROWS},
-            code="rows",
-        )
+        raise _too_many_rows()
     return rows
 
 

@@ -21,7 +21,7 @@ from geliat.registry.models import (
     Sex,
 )
 from geliat.registry.nik import nik_check, nik_clean
-from geliat.registry.phones import phone_check
+from geliat.core.phones import phone_check
 from geliat.wilayah.forms import RegionPickerField
 from geliat.wilayah.selectors import unit_resolve
 from geliat.wilayah.units import numbers_from_code, unit_number

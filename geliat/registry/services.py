@@ -11,6 +11,7 @@ from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
 from geliat.core.scope import user_covers
 from geliat.registry.models import Business, Channel, Koperasi, Person, Registration
+from geliat.registry.signals import registrations_created
 
 CONSENT_VERSION = "2026-11"
 
@@ -94,6 +95,7 @@ def registration_submit(
         consent_at=timezone.now() if consent else None,
         consent_version=CONSENT_VERSION if consent else "",
     )
+    registrations_announce(registration_ids=[registration.pk])
     audit_object(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -103,6 +105,12 @@ def registration_submit(
         request=request,
     )
     return registration
+
+
+def registrations_announce(*, registration_ids: list[int]) -> None:
+    """Tell the apps above (verification, dedup) about new registrations, inside the caller's
+    transaction so that their rows commit or roll back with the registrations."""
+    registrations_created.send(sender=Registration, registration_ids=registration_ids)
 
 
 def _update(model, *, actor, obj, data: dict[str, Any], expected_version: int, request):

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geliat.registry.phones import phone_check
+from geliat.core.phones import phone_check
 
 
 @pytest.mark.parametrize(
