@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "geliat.wilayah",
     "geliat.accounts",
     "geliat.registry",
+    "geliat.verification",
     "geliat.api",
     "geliat.demo",
 ]
@@ -222,6 +223,16 @@ GELIAT_REGENCY_CODE = os.environ.get("GELIAT_REGENCY_CODE", "35.14")
 GELIAT_REGISTRATION_RATE = int(os.environ.get("GELIAT_REGISTRATION_RATE", "20"))
 GELIAT_STATUS_LOOKUP_RATE = int(os.environ.get("GELIAT_STATUS_LOOKUP_RATE", "30"))
 GELIAT_ACTIVATION_DAYS = int(os.environ.get("GELIAT_ACTIVATION_DAYS", "14"))
+# Days a record may wait at each verification level before it is overdue.
+GELIAT_VERIFICATION_SLA_DAYS = {
+    "rt": 3, "rw": 3, "dusun": 3, "desa": 5, "kecamatan": 7, "kabupaten": 7,
+    **{
+        level: int(days)
+        for level, days in (
+            item.split("=") for item in os.environ.get("GELIAT_VERIFICATION_SLA_DAYS", "").split(",") if "=" in item
+        )
+    },
+}
 
 LOGGING = {
     "version": 1,

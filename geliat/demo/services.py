@@ -29,7 +29,7 @@ from geliat.registry.models import (
     new_tracking_code,
 )
 from geliat.registry.nik import nik_check
-from geliat.registry.services import CONSENT_VERSION
+from geliat.registry.services import CONSENT_VERSION, registrations_announce
 from geliat.registry.sizing import business_size
 from geliat.wilayah.models import Level, Region, RegionAlias
 from geliat.wilayah.services import unit_get_or_create
@@ -312,6 +312,8 @@ def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, a
         ]
         _tracking_codes_unique(registrations)
         Registration.objects.bulk_create(registrations, batch_size=_BATCH)
+        # As any registration: verification (and later dedup) start on their own.
+        registrations_announce(registration_ids=[r.pk for r in registrations])
         counts = {
             "people": len(new_people),
             "businesses": len(businesses),

@@ -1,0 +1,330 @@
+"""Verification decisions. Every function checks the same rules, one record or ten thousand.
+
+Rules: only an officer assigned to the node a record waits at may decide there; a
+decision is taken against the version the officer saw (two officers at once: one wins,
+the other is told); reject, return and send-back need a reason; the chain never skips a
+level without a ``skip`` decision saying why.
+"""
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from geliat.accounts.models import Role
+from geliat.audit.models import AuditEvent
+from geliat.audit.services import audit_record
+from geliat.registry.models import Registration
+from geliat.verification.chain import chain_for
+from geliat.verification.models import Decision, Verification, VerificationRule
+from geliat.wilayah.models import LEVEL_DEPTH, Level
+
+Action = Decision.Action
+Status = Verification.Status
+_BATCH = 1000
+
+
+class StaleDecision(ValidationError):
+    """Someone decided on the record after this officer opened it."""
+
+    def __init__(self):
+        super().__init__(
+            _("Data ini sudah diputuskan atau diubah petugas lain sejak Anda membukanya. Muat ulang untuk melihat statusnya."),
+            code="stale",
+        )
+
+
+class NotYourTurn(PermissionDenied):
+    """The officer may not decide on this record now; the message says why."""
+
+
+def _label(actor) -> str:
+    return actor if isinstance(actor, str) else actor.get_username()
+
+
+def _user(actor):
+    return None if isinstance(actor, str) or actor is None else actor
+
+
+def _rules_for(desa_codes: Iterable[str]) -> dict[str, VerificationRule]:
+    return {rule.desa_id: rule for rule in VerificationRule.objects.filter(desa_id__in=set(desa_codes))}
+
+
+def _desa_of(code: str) -> str:
+    return ".".join(code.split(".")[:4])
+
+
+def _advance(verification: Verification, step: int, *, now, actor) -> list[Decision]:
+    """Move to the first step at or after ``step`` that is not skipped; returns the skip decisions."""
+    skips = []
+    chain = verification.chain
+    while step < len(chain) and chain[step]["skip"]:
+        skips.append(
+            Decision(
+                verification=verification, at=now, level=chain[step]["level"], action=Action.SKIP,
+                reason=chain[step]["skip"], actor=_user(actor), actor_label=_label(actor),
+            )
+        )
+        step += 1
+    if step >= len(chain):
+        verification.status, verification.level, verification.node_code = Status.VERIFIED, "", ""
+        verification.step = len(chain)
+    else:
+        verification.status = Status.WAITING
+        verification.step, verification.level, verification.node_code = step, chain[step]["level"], chain[step]["node"]
+    verification.waiting_since = now
+    return skips
+
+
+@transaction.atomic
+def verification_start(*, registration_ids: list[int], actor="sistem") -> int:
+    """Put new registrations in the queue of their first level; returns how many started."""
+    registrations = list(
+        Registration.objects.filter(pk__in=registration_ids, verification__isnull=True).values_list("pk", "business__region_id")
+    )
+    rules = _rules_for(_desa_of(code) for _, code in registrations)
+    now = timezone.now()
+    created = 0
+    for start in range(0, len(registrations), _BATCH):
+        batch, decisions = [], []
+        for pk, region_code in registrations[start : start + _BATCH]:
+            verification = Verification(
+                registration_id=pk, region_code=region_code,
+                chain=chain_for(region_code, rule=rules.get(_desa_of(region_code))),
+            )
+            decisions.append((verification, [Decision(at=now, action=Action.START, actor=_user(actor), actor_label=_label(actor))]))
+            decisions[-1][1].extend(_advance(verification, 0, now=now, actor=actor))
+            batch.append(verification)
+        Verification.objects.bulk_create(batch, batch_size=_BATCH)
+        rows = []
+        for verification, items in decisions:
+            for decision in items:
+                decision.verification = verification
+                rows.append(decision)
+        Decision.objects.bulk_create(rows, batch_size=_BATCH)
+        created += len(batch)
+    return created
+
+
+def _check_turn(actor, verification: Verification) -> None:
+    if actor.role != Role.OFFICER or not actor.is_active:
+        raise NotYourTurn(_("Hanya petugas wilayah yang dapat memverifikasi."))
+    if verification.status != Status.WAITING:
+        raise NotYourTurn(
+            _("Data ini tidak sedang menunggu verifikasi (status: %(status)s).") % {"status": verification.get_status_display()}
+        )
+    if verification.node_code != actor.region_id:
+        waiting = Level(verification.level)
+        if actor.region is not None and actor.level == waiting:
+            raise NotYourTurn(_("Data ini menunggu petugas wilayah lain pada tingkat yang sama."))
+        if actor.region is not None and actor.level_depth > LEVEL_DEPTH[waiting]:
+            raise NotYourTurn(
+                _("Data ini sudah berada di tingkat %(level)s, di atas tingkat Anda.") % {"level": waiting.label}
+            )
+        raise NotYourTurn(
+            _("Data ini masih menunggu verifikasi tingkat %(level)s; tingkat Anda belum dapat bertindak.")
+            % {"level": waiting.label}
+        )
+
+
+def _locked(verification_id: int, expected_version: int | None) -> Verification:
+    verification = Verification.objects.select_for_update().get(pk=verification_id)
+    if expected_version is not None and verification.version != expected_version:
+        raise StaleDecision()
+    return verification
+
+
+def _record(verification: Verification, *, actor, action: str, reason: str = "", fields=(), now, request=None, level=None, node=None) -> Decision:
+    decision = Decision.objects.create(
+        verification=verification, at=now, level=level if level is not None else verification.level,
+        node_code=node if node is not None else verification.node_code, action=action, reason=reason,
+        fields=list(fields), waited_seconds=int((now - verification.waiting_since).total_seconds()),
+        actor=_user(actor), actor_label=_label(actor),
+    )
+    audit_record(
+        actor=actor, action=AuditEvent.Action.UPDATE, object_type="registry.registration",
+        object_id=verification.registration_id, region_code=verification.region_code,
+        after={"verification": action, "level": decision.level, "reason": reason, "fields": list(fields)},
+        request=request,
+    )
+    return decision
+
+
+def _require(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+@transaction.atomic
+def verification_approve(*, actor, verification_id: int, expected_version: int | None, request=None) -> Verification:
+    """The officer of the waiting level approves; the record climbs to the next level that applies."""
+    verification = _locked(verification_id, expected_version)
+    _check_turn(actor, verification)
+    now = timezone.now()
+    _record(verification, actor=actor, action=Action.APPROVE, now=now, request=request)
+    skips = _advance(verification, verification.step + 1, now=now, actor=actor)
+    Decision.objects.bulk_create(skips)
+    verification.version += 1
+    verification.save()
+    return verification
+
+
+@transaction.atomic
+def verification_reject(*, actor, verification_id: int, expected_version: int | None, reason: str, request=None) -> Verification:
+    """Reject for good, with a reason the registrant will read."""
+    reason = _require(reason, "reason", _("Tulis alasan penolakan; pendaftar akan membacanya."))
+    verification = _locked(verification_id, expected_version)
+    _check_turn(actor, verification)
+    now = timezone.now()
+    _record(verification, actor=actor, action=Action.REJECT, reason=reason, now=now, request=request)
+    verification.status = Status.REJECTED
+    verification.version += 1
+    verification.save()
+    return verification
+
+
+@transaction.atomic
+def verification_return(
+    *, actor, verification_id: int, expected_version: int | None, reason: str, fields: list[str], request=None
+) -> Verification:
+    """Return for correction, naming what to fix; once corrected it comes back to this level."""
+    reason = _require(reason, "reason", _("Tulis apa yang harus diperbaiki; pendaftar akan membacanya."))
+    if not fields:
+        raise ValidationError({"fields": _("Pilih data yang harus diperbaiki.")})
+    verification = _locked(verification_id, expected_version)
+    _check_turn(actor, verification)
+    now = timezone.now()
+    _record(verification, actor=actor, action=Action.RETURN, reason=reason, fields=fields, now=now, request=request)
+    verification.status = Status.RETURNED
+    verification.return_reason, verification.return_fields = reason, list(fields)
+    verification.version += 1
+    verification.save()
+    return verification
+
+
+def lower_steps(verification: Verification) -> list[dict]:
+    """The levels below the waiting one that a record can be sent back to (those not skipped)."""
+    return [
+        {"index": index, **step}
+        for index, step in enumerate(verification.chain[: verification.step])
+        if not step["skip"]
+    ]
+
+
+@transaction.atomic
+def verification_send_back(
+    *, actor, verification_id: int, expected_version: int | None, to_level: str, reason: str, request=None
+) -> Verification:
+    """A higher level sends the record back down to a lower level, with a reason."""
+    reason = _require(reason, "reason", _("Tulis alasan mengirim kembali ke tingkat bawah."))
+    verification = _locked(verification_id, expected_version)
+    _check_turn(actor, verification)
+    target = next((s for s in lower_steps(verification) if s["level"] == to_level), None)
+    if target is None:
+        raise ValidationError({"to_level": _("Pilih tingkat di bawah Anda yang ikut memverifikasi data ini.")})
+    now = timezone.now()
+    _record(verification, actor=actor, action=Action.SEND_BACK, reason=reason, fields=[to_level], now=now, request=request)
+    verification.step, verification.level, verification.node_code = target["index"], target["level"], target["node"]
+    verification.waiting_since = now
+    verification.version += 1
+    verification.save()
+    return verification
+
+
+@transaction.atomic
+def verification_resubmit(*, actor, verification_id: int, request=None) -> Verification:
+    """After a correction the record climbs again from the level that returned it.
+
+    The chain is remade from the record's current address (a corrected RT moves it to
+    that RT's chain); levels below the returning one are not asked again.
+    """
+    verification = _locked(verification_id, None)
+    if verification.status != Status.RETURNED:
+        raise ValidationError(_("Data ini tidak sedang menunggu perbaikan."))
+    region_code = verification.registration.business.region_id
+    returned_level = verification.level
+    verification.region_code = region_code
+    verification.chain = chain_for(region_code, rule=_rules_for([_desa_of(region_code)]).get(_desa_of(region_code)))
+    index = next(i for i, step in enumerate(verification.chain) if step["level"] == returned_level)
+    now = timezone.now()
+    _record(verification, actor=actor, action=Action.RESUBMIT, fields=verification.return_fields, now=now, request=request)
+    skips = _advance(verification, index, now=now, actor=actor)
+    Decision.objects.bulk_create(skips)
+    verification.return_reason, verification.return_fields = "", []
+    verification.version += 1
+    verification.save()
+    return verification
+
+
+@dataclasses.dataclass
+class BulkResult:
+    approved: list[int]
+    refused: dict[int, str]  # verification id → reason
+
+
+@transaction.atomic
+def verification_bulk_approve(
+    *, actor, verification_ids: list[int], versions: Mapping[int, int] | None = None, request=None
+) -> BulkResult:
+    """Approve many at once with the one-by-one rules: each is checked, refusals say why."""
+    versions = versions or {}
+    result = BulkResult(approved=[], refused={})
+    now = timezone.now()
+    found = {v.pk: v for v in Verification.objects.select_for_update().filter(pk__in=verification_ids)}
+    changed, decisions = [], []
+    for pk in verification_ids:
+        verification = found.get(pk)
+        if verification is None:
+            result.refused[pk] = _("Data tidak ditemukan.")
+            continue
+        if pk in versions and versions[pk] != verification.version:
+            result.refused[pk] = str(StaleDecision().message)
+            continue
+        try:
+            _check_turn(actor, verification)
+        except NotYourTurn as refusal:
+            result.refused[pk] = str(refusal)
+            continue
+        decisions.append(
+            Decision(
+                verification=verification, at=now, level=verification.level, node_code=verification.node_code,
+                action=Action.APPROVE, waited_seconds=int((now - verification.waiting_since).total_seconds()),
+                actor=_user(actor), actor_label=_label(actor),
+            )
+        )
+        decisions.extend(_advance(verification, verification.step + 1, now=now, actor=actor))
+        verification.version += 1
+        changed.append(verification)
+        result.approved.append(pk)
+    Verification.objects.bulk_update(
+        changed, ["status", "step", "level", "node_code", "waiting_since", "version"], batch_size=_BATCH
+    )
+    Decision.objects.bulk_create(decisions, batch_size=_BATCH)
+    if changed:
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, object_type="verification.bulk",
+            region_code=actor.region_id or "", after={"approved": len(result.approved), "refused": len(result.refused)},
+            note=_("Persetujuan massal di tingkat %(level)s") % {"level": actor.level}, request=request,
+        )
+    return result
+
+
+@transaction.atomic
+def rule_set(*, actor, desa, desa_verifies_rt: bool, desa_verifies_rw: bool, desa_verifies_dusun: bool, note: str = "", request=None) -> VerificationRule:
+    """Set how a desa runs the levels below it; applies to records that start (or restart) afterwards."""
+    rule, _created = VerificationRule.objects.get_or_create(desa=desa)
+    before = {"rt": rule.desa_verifies_rt, "rw": rule.desa_verifies_rw, "dusun": rule.desa_verifies_dusun}
+    rule.desa_verifies_rt, rule.desa_verifies_rw, rule.desa_verifies_dusun = desa_verifies_rt, desa_verifies_rw, desa_verifies_dusun
+    rule.note = note
+    rule.save()
+    audit_record(
+        actor=actor, action=AuditEvent.Action.UPDATE, object_type="verification.verificationrule", object_id=rule.pk,
+        region_code=desa.code, before=before,
+        after={"rt": desa_verifies_rt, "rw": desa_verifies_rw, "dusun": desa_verifies_dusun}, request=request,
+    )
+    return rule
