@@ -33,6 +33,7 @@ test-pg: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: apt-get install wrk"
 	$(BIN)/python -m bench
 
 lint: install

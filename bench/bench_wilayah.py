@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-REPEAT = 3
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 PG_SERVER = os.environ.get("GELIAT_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "geliat_bench"
 
