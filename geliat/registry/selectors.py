@@ -2,13 +2,23 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from geliat.audit.selectors import audit_for_object
 from geliat.core.scope import region_prefix_q, user_region_q
 from geliat.registry.models import Business, Koperasi, Person, Registration
+from geliat.wilayah.models import Region
 from geliat.wilayah.text import name_key
+
+DESA_CODE_LENGTH = len("35.14.01.2001")
+
+
+def with_desa_name(queryset: QuerySet) -> QuerySet:
+    """Annotate ``desa_name``: lists show "Gerbo, RT 001/RW 001" rather than a bare unit name."""
+    desa = Region.objects.filter(code=Substr(OuterRef("region_id"), 1, DESA_CODE_LENGTH)).values("name")[:1]
+    return queryset.annotate(desa_name=Subquery(desa))
 
 
 def businesses_for_user(user) -> QuerySet[Business]:

@@ -143,7 +143,7 @@ def business_list(request):
         affected_group=int(group) if group.isdigit() else None,
     )
     context = {
-        "page": _page(request, queryset),
+        "page": _page(request, selectors.with_desa_name(queryset)),
         "groups": AffectedGroup.choices,
         "region_choices": _region_filter_choices(request.user),
     }
@@ -156,7 +156,7 @@ def person_list(request):
     queryset = selectors.person_filter(
         selectors.people_for_user(request.user), q=request.GET.get("q", ""), region=request.GET.get("region", "")
     )
-    context = {"page": _page(request, queryset), "region_choices": _region_filter_choices(request.user)}
+    context = {"page": _page(request, selectors.with_desa_name(queryset)), "region_choices": _region_filter_choices(request.user)}
     template = "registry/person_list.html#rows" if request.htmx else "registry/person_list.html"
     return render(request, template, context)
 
