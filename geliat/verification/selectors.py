@@ -69,7 +69,8 @@ def backlog_by_level(user) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         table[row["level"] or row["status"]][row["status"]] += row["n"]
-    return table
+    # Plain dicts: a template looks up ``table.items`` as a key first, which a defaultdict would invent.
+    return {level: dict(counts) for level, counts in table.items()}
 
 
 def backlog_by_area(user, *, depth: int) -> list[dict]:
@@ -88,7 +89,8 @@ def status_counts(user) -> dict[str, int]:
     counts = dict(
         Verification.objects.filter(user_region_q(user, "region_code")).values_list("status").annotate(n=Count("id"))
     )
-    return {"registered": sum(counts.values()), **counts}
+    # Every status is present, so "verified: 0" reads as zero rather than missing.
+    return {"registered": sum(counts.values()), **{status: counts.get(status, 0) for status in Verification.Status.values}}
 
 
 def median_wait_by_level(user, *, since: datetime.datetime | None = None) -> dict[str, float]:

@@ -7,6 +7,7 @@ level without a ``skip`` decision saying why.
 """
 
 import dataclasses
+import datetime
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from geliat.accounts.models import Role
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_record
+from geliat.core.scope import user_covers
 from geliat.registry.models import Registration
+from geliat.registry.services import business_update, person_update
 from geliat.verification.chain import chain_for
-from geliat.verification.models import Decision, Verification, VerificationRule
+from geliat.verification.models import Decision, FieldVisit, Verification, VerificationRule
 from geliat.wilayah.models import LEVEL_DEPTH, Level
 
 Action = Decision.Action
@@ -41,12 +44,15 @@ class NotYourTurn(PermissionDenied):
     """The officer may not decide on this record now; the message says why."""
 
 
-def _label(actor) -> str:
-    return actor if isinstance(actor, str) else actor.get_username()
-
-
 def _user(actor):
-    return None if isinstance(actor, str) or actor is None else actor
+    # A text actor is the system ("sistem"); None (or an anonymous user) is the public registrant.
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _label(actor) -> str:
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username() if _user(actor) else "publik"
 
 
 def _rules_for(desa_codes: Iterable[str]) -> dict[str, VerificationRule]:
@@ -275,9 +281,11 @@ def verification_bulk_approve(
     versions = versions or {}
     result = BulkResult(approved=[], refused={})
     now = timezone.now()
-    found = {v.pk: v for v in Verification.objects.select_for_update().filter(pk__in=verification_ids)}
+    # A fixed lock order: two overlapping bulk approvals cannot deadlock.
+    found = {v.pk: v for v in Verification.objects.select_for_update().filter(pk__in=verification_ids).order_by("pk")}
     changed, decisions = [], []
-    for pk in verification_ids:
+    # An id listed twice is decided once (the second pass would refuse what the first approved).
+    for pk in dict.fromkeys(verification_ids):
         verification = found.get(pk)
         if verification is None:
             result.refused[pk] = _("Data tidak ditemukan.")
@@ -309,7 +317,7 @@ def verification_bulk_approve(
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, object_type="verification.bulk",
             region_code=actor.region_id or "", after={"approved": len(result.approved), "refused": len(result.refused)},
-            note=_("Persetujuan massal di tingkat %(level)s") % {"level": actor.level}, request=request,
+            note=_("Persetujuan massal di tingkat %(level)s") % {"level": Level(actor.level).label}, request=request,
         )
     return result
 
@@ -328,3 +336,57 @@ def rule_set(*, actor, desa, desa_verifies_rt: bool, desa_verifies_rw: bool, des
         after={"rt": desa_verifies_rt, "rw": desa_verifies_rw, "dusun": desa_verifies_dusun}, request=request,
     )
     return rule
+
+
+def verification_turn_refusal(*, actor, verification: Verification) -> str:
+    """Why ``actor`` may not decide on ``verification`` now; "" when they may (pages show it)."""
+    try:
+        _check_turn(actor, verification)
+    except NotYourTurn as refusal:
+        return str(refusal)
+    return ""
+
+
+@transaction.atomic
+def verification_correct(
+    *, verification_id: int, person_data: Mapping, business_data: Mapping, actor="pendaftar", request=None
+) -> Verification:
+    """The registrant fixes what the officer named; the record then climbs again from that level.
+
+    Callers pass only the fields named for correction. Edits go through the registry's
+    services (history kept) against the records' current versions.
+    """
+    verification = _locked(verification_id, None)
+    if verification.status != Status.RETURNED:
+        raise ValidationError(_("Data ini tidak sedang menunggu perbaikan."))
+    registration = verification.registration
+    if person_data:
+        person_update(
+            actor=actor, person=registration.person, data=dict(person_data),
+            expected_version=registration.person.version, request=request,
+        )
+    if business_data:
+        business_update(
+            actor=actor, business=registration.business, data=dict(business_data),
+            expected_version=registration.business.version, request=request,
+        )
+    return verification_resubmit(actor=actor, verification_id=verification_id, request=request)
+
+
+@transaction.atomic
+def field_visit_add(
+    *, actor, verification: Verification, visited_on: datetime.date, note: str, photo=None, request=None
+) -> FieldVisit:
+    """An officer notes a visit to the business, optionally with a photo; audited."""
+    if actor.role != Role.OFFICER or not actor.is_active or not user_covers(actor, verification.region_code):
+        raise PermissionDenied(_("Hanya petugas wilayah data ini yang dapat mencatat kunjungan lapangan."))
+    visit = FieldVisit.objects.create(
+        verification=verification, officer=actor, visited_on=visited_on, note=note, photo=photo or "",
+    )
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE, object_type="verification.fieldvisit", object_id=visit.pk,
+        region_code=verification.region_code,
+        after={"registration": verification.registration_id, "visited_on": visited_on.isoformat(), "photo": visit.photo.name},
+        request=request,
+    )
+    return visit
