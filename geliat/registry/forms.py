@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from geliat.core.money import MoneyError, parse_rupiah
+from geliat.core.phones import phone_check
 from geliat.registry.models import (
     AffectedGroup,
     Business,
@@ -21,7 +22,6 @@ from geliat.registry.models import (
     Sex,
 )
 from geliat.registry.nik import nik_check, nik_clean
-from geliat.core.phones import phone_check
 from geliat.wilayah.forms import RegionPickerField
 from geliat.wilayah.selectors import unit_resolve
 from geliat.wilayah.units import numbers_from_code, unit_number

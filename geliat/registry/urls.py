@@ -8,7 +8,6 @@ urlpatterns = [
     path("daftar/", views.self_register, name="self_register"),
     path("daftar/selesai/", views.self_register_done, name="self_register_done"),
     path("cek-nik/", views.nik_check_partial, name="nik_check"),
-    path("status/", views.status, name="status"),
     path("beranda/", views.home, name="home"),
     path("registri/daftar/", views.officer_register, name="officer_register"),
     path("registri/usaha/", views.business_list, name="business_list"),

@@ -1,4 +1,4 @@
-"""Pages of the registry: public self-registration and status, and the officers' lists and records."""
+"""Pages of the registry: public self-registration, and the officers' lists and records."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +19,6 @@ from geliat.registry.forms import (
     KoperasiForm,
     PersonForm,
     SameAddressBusinessForm,
-    StatusForm,
 )
 from geliat.registry.models import AffectedGroup, Channel
 from geliat.registry.nik import nik_check
@@ -86,23 +85,6 @@ def nik_check_partial(request):
     check = nik_check(raw) if raw.strip() else None
     lookup = selectors.nik_lookup(nik=check.nik, user=request.user) if check and check.valid else None
     return render(request, "registry/partials/nik_check.html", {"check": check, "lookup": lookup})
-
-
-def status(request):
-    """The registrant's status page: tracking code + NIK, without anyone's names of deciders."""
-    registration = None
-    form = StatusForm(request.GET or None)
-    if form.is_bound:
-        if rate_limited(key=_client_key(request, "status"), limit=settings.GELIAT_STATUS_LOOKUP_RATE, window_seconds=600):
-            messages.error(request, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
-            return render(request, "registry/status.html", {"form": form}, status=429)
-        if form.is_valid():
-            registration = selectors.registration_for_status(
-                tracking_code=form.cleaned_data["tracking_code"], nik=form.cleaned_data["nik"]
-            )
-            if registration is None:
-                form.add_error(None, _("Kode pelacakan dan NIK tidak cocok dengan pendaftaran mana pun. Periksa kembali keduanya."))
-    return render(request, "registry/status.html", {"form": form, "registration": registration})
 
 
 @login_required

@@ -7,6 +7,8 @@ a ``Decision`` row; the timeline, the audit of who decided and the time spent at
 level are read from them.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -111,3 +113,32 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.level} {self.action}"
+
+
+def _visit_photo_path(instance, filename: str) -> str:
+    # The stored name is random: the uploader's file name is never used (it may carry a
+    # person's name); the extension comes from the checked content (see forms.PhotoField).
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"kunjungan/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class FieldVisit(models.Model):
+    """An officer's visit to the business, with a note and optionally a photo of it.
+
+    Photos are served by a view that checks the viewer's scope, never from MEDIA_URL.
+    """
+
+    verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="visits")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("petugas"))
+    visited_on = models.DateField(_("tanggal kunjungan"))
+    note = models.TextField(_("catatan"))
+    photo = models.FileField(_("foto usaha"), upload_to=_visit_photo_path, blank=True, max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("kunjungan lapangan")
+        verbose_name_plural = _("kunjungan lapangan")
+
+    def __str__(self) -> str:
+        return f"{self.verification_id}: {self.visited_on}"

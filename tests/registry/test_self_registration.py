@@ -70,9 +70,9 @@ def test_registration_creates_owner_business_and_tracking_code(client, submit):
 def test_status_page_finds_registration_by_code_and_nik(client, submit):
     submit()
     code = Registration.objects.get().tracking_code
-    page = client.get(reverse("registry:status"), {"tracking_code": code.lower(), "nik": NIK})
+    page = client.post(reverse("verification:status"), {"tracking_code": code.lower(), "nik": NIK})
     assert "Warung Bu Siti" in page.content.decode()
-    wrong = client.get(reverse("registry:status"), {"tracking_code": code, "nik": PersonFactory.build().nik})
+    wrong = client.post(reverse("verification:status"), {"tracking_code": code, "nik": PersonFactory.build().nik})
     assert "Warung Bu Siti" not in wrong.content.decode()
     assert "tidak cocok" in wrong.content.decode()
 
