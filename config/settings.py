@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "geliat.audit",
     "geliat.wilayah",
     "geliat.accounts",
+    "geliat.notifications",
     "geliat.registry",
     "geliat.verification",
     "geliat.api",

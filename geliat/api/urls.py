@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from geliat.api import views
+from geliat.api import verification, views
 
 app_name = "api"
 
@@ -11,6 +11,8 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("businesses", views.BusinessViewSet, basename="business")
 router.register("registrations", views.RegistrationViewSet, basename="registration")
 router.register("regions", views.RegionViewSet, basename="region")
+router.register("verification/queue", verification.VerificationQueueViewSet, basename="verification-queue")
+router.register("verification", verification.VerificationViewSet, basename="verification")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
