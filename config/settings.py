@@ -12,6 +12,12 @@ Variables:
 - ``GELIAT_TASKS_BACKEND``: ``db`` (default, django-tasks-db), ``immediate`` or ``rq``.
 - ``GELIAT_REDIS_URL``: Redis for the rq backend and the shared cache at scale.
 - ``GELIAT_REGISTRATION_RATE``: public registrations allowed per address per hour.
+- ``GELIAT_VERIFICATION_SLA_DAYS``: days allowed per level, e.g. ``rt=2,desa=4``.
+- ``GELIAT_SITE_URL``: the public address, for links in e-mail and WhatsApp messages.
+- ``GELIAT_NOTIFY_EMAIL``: ``1`` to send notifications by e-mail (mail server in
+  ``GELIAT_EMAIL_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``).
+- ``GELIAT_WHATSAPP_GATEWAY_URL`` / ``_TOKEN``: a WhatsApp gateway that takes
+  ``POST {"to", "message"}``; without one, officers get a wa.me link to send it themselves.
 """
 
 import os
@@ -234,6 +240,22 @@ GELIAT_VERIFICATION_SLA_DAYS = {
         )
     },
 }
+
+GELIAT_SITE_URL = os.environ.get("GELIAT_SITE_URL", "")
+GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
+GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
+GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")
+if os.environ.get("GELIAT_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["GELIAT_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("GELIAT_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("GELIAT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GELIAT_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _flag("GELIAT_EMAIL_TLS", True)
+else:
+    # No mail server configured: messages go to the console (development) rather than nowhere.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("GELIAT_EMAIL_FROM", "geliat@localhost")
 
 LOGGING = {
     "version": 1,

@@ -29,15 +29,6 @@ def _too_many_attempts() -> ValidationError:
     )
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the form: on the named field when the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class LoginForm(AuthenticationForm):
     """Django's login form, refusing further attempts on a username from one address for a while."""
 

@@ -26,8 +26,8 @@ from geliat.accounts.selectors import (
 from geliat.accounts.spreadsheet import OfficerRow
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, audit_record, model_snapshot, snapshot_diff
-from geliat.core.scope import user_covers
 from geliat.core.phones import phone_check
+from geliat.core.scope import user_covers
 from geliat.wilayah.models import LEVEL_DEPTH, Level, Region
 from geliat.wilayah.selectors import region_match
 from geliat.wilayah.services import unit_get_or_create

@@ -23,11 +23,11 @@ from geliat.accounts.forms import (
     LoginForm,
     UserCreateForm,
     UserFilterForm,
-    add_service_errors,
 )
 from geliat.accounts.models import Role
 from geliat.accounts.spreadsheet import TEMPLATE_HEADERS, csv_bytes
 from geliat.audit.selectors import audit_for_object
+from geliat.core.forms import add_service_errors
 from geliat.wilayah.models import Level
 
 PAGE_SIZE = 50

@@ -24,11 +24,11 @@ GATEWAY_TIMEOUT_SECONDS = 10
 
 
 def email_enabled() -> bool:
-    return bool(getattr(settings, "GELIAT_NOTIFY_EMAIL", False))
+    return bool(settings.GELIAT_NOTIFY_EMAIL)
 
 
 def whatsapp_configured() -> bool:
-    return bool(getattr(settings, "GELIAT_WHATSAPP_GATEWAY_URL", ""))
+    return bool(settings.GELIAT_WHATSAPP_GATEWAY_URL)
 
 
 def whatsapp_number(phone: str) -> str:
@@ -39,7 +39,7 @@ def whatsapp_number(phone: str) -> str:
 
 def absolute_url(link: str) -> str:
     if link.startswith("/"):
-        return getattr(settings, "GELIAT_SITE_URL", "").rstrip("/") + link
+        return settings.GELIAT_SITE_URL.rstrip("/") + link
     return link
 
 
@@ -77,7 +77,7 @@ def whatsapp_send(notification, number: str) -> bool:
         data=json.dumps({"to": number, "message": message_text(notification)}).encode(),
         headers={
             "Content-Type": "application/json",
-            "Authorization": f"Bearer {getattr(settings, 'GELIAT_WHATSAPP_GATEWAY_TOKEN', '')}",
+            "Authorization": f"Bearer {settings.GELIAT_WHATSAPP_GATEWAY_TOKEN}",
         },
         method="POST",
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from geliat.core.forms import add_service_errors
 from geliat.core.masking import mask_nik, mask_phone
 from geliat.core.ratelimit import rate_limited
 from geliat.registry import selectors, services
@@ -181,7 +182,7 @@ def person_edit(request, pk):
                 expected_version=_posted_version(request), request=request,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Perubahan data pemilik disimpan."))
             return redirect("registry:person_detail", pk=person.pk)
@@ -214,7 +215,7 @@ def business_edit(request, pk):
                 expected_version=_posted_version(request), request=request,
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Perubahan data usaha disimpan."))
             return redirect("registry:business_detail", pk=business.pk)
@@ -229,14 +230,6 @@ def _posted_version(request) -> int:
 def _form_version(request, obj) -> int:
     # A re-rendered form keeps the version it was opened with, so a stale edit stays stale.
     return _posted_version(request) if request.method == "POST" else obj.version
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -255,7 +248,7 @@ def officer_register(request):
             existing = selectors.nik_lookup(nik=person_form.cleaned_data["nik"], user=request.user)
             person_form.add_error("nik", _("NIK ini sudah terdaftar. Tambahkan usaha pada data pemilik yang sudah ada."))
         except ValidationError as error:
-            _add_service_error(person_form, error)
+            add_service_errors(person_form, error)
         else:
             messages.success(request, _("Usaha terdaftar dengan kode %(code)s.") % {"code": registration.tracking_code})
             return redirect("registry:business_detail", pk=registration.business_id)
@@ -277,7 +270,7 @@ def business_add(request, pk):
                 person=person, business_data=form.business_data(), channel=Channel.OFFICER, actor=request.user, request=request
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Usaha terdaftar dengan kode %(code)s.") % {"code": registration.tracking_code})
             return redirect("registry:business_detail", pk=registration.business_id)
@@ -322,7 +315,7 @@ def koperasi_edit(request, pk=None):
                     expected_version=_posted_version(request), request=request,
                 )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Data koperasi disimpan."))
             return redirect("registry:koperasi_detail", pk=koperasi.pk)

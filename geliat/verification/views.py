@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from geliat.accounts.forms import add_service_errors
 from geliat.accounts.models import Role
+from geliat.core.forms import add_service_errors
 from geliat.core.ratelimit import rate_limited
 from geliat.core.scope import user_covers, user_region_q
 from geliat.registry.forms import StatusForm
@@ -38,6 +38,7 @@ from geliat.verification.forms import (
     correction_forms,
 )
 from geliat.verification.models import Decision, FieldVisit, Verification, VerificationRule
+from geliat.verification.sla import sla_state
 from geliat.wilayah.models import LEVEL_DEPTH, Level, Region
 from geliat.wilayah.selectors import region_children
 
@@ -70,15 +71,6 @@ def _name_desa(business) -> None:
     business.desa_name = Region.objects.filter(code=_desa_code(business.region_id)).values_list("name", flat=True).first() or ""
 
 
-def _days_waiting(verification: Verification, now) -> int:
-    return (now - verification.waiting_since).days
-
-
-def _overdue(verification: Verification, now) -> bool:
-    days = settings.GELIAT_VERIFICATION_SLA_DAYS.get(verification.level)
-    return days is not None and (now - verification.waiting_since).total_seconds() > days * 86400
-
-
 # --- Queue ---------------------------------------------------------------------------------
 
 
@@ -89,19 +81,22 @@ def queue(request):
     regions = list(region_children(parent_code=user.region_id)) if user.region_id else []
     form = QueueFilterForm(request.GET or None, regions=regions)
     form.is_valid()
-    page = Paginator(selectors.queue_for_user(user, **form.queue_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.queue_filters()
+    page = Paginator(selectors.queue_for_user(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     # The desa's name for includes/place.html ("Gerbo, RT 001/RW 001"), one query for the page.
     desa_names = dict(Region.objects.filter(code__in={_desa_code(v.region_code) for v in page}).values_list("code", "name"))
     now = timezone.now()
     for verification in page:
-        verification.registration.business.desa_name = desa_names.get(_desa_code(verification.region_code), "")
-        verification.days_waiting = _days_waiting(verification, now)
-        verification.is_overdue = _overdue(verification, now)
+        business = verification.registration.business
+        business.desa_name = desa_names.get(_desa_code(verification.region_code)) or business.region_id
+        verification.days_waiting, verification.is_overdue = sla_state(verification, now=now)
+    unfiltered = not any(filters.values())
     context = {
         "form": form,
         "page": page,
         "is_officer": user.role == Role.OFFICER,
-        "waiting_count": selectors.queue_for_user(user).count(),
+        # Without filters the paginator has counted the same rows already.
+        "waiting_count": page.paginator.count if unfiltered else selectors.queue_for_user(user).count(),
         "counts": selectors.status_counts(user),
         "can_set_rules": _may_set_rules(user),
         "filters": request.GET.urlencode(),
@@ -223,8 +218,8 @@ def _render_detail(request, verification: Verification, *, bound: dict | None = 
         "visits": verification.visits.select_related("officer"),
         "refusal": refusal,
         "forms": forms,
-        "days_waiting": _days_waiting(verification, now),
-        "is_overdue": verification.is_open and _overdue(verification, now),
+        "days_waiting": sla_state(verification, now=now)[0],
+        "is_overdue": sla_state(verification, now=now)[1],
         "may_visit": request.user.role == Role.OFFICER,
     }
     return render(request, "verification/detail.html", context, status=status)

@@ -226,3 +226,23 @@ def test_list_filters_by_name_region_and_group(client, records):
     assert records[OTHER_KECAMATAN_DESA].name in html and records[RT1].name not in html
     partial = client.get(reverse("registry:business_list"), {"q": records[RT2].name}, HTTP_HX_REQUEST="true")
     assert records[RT2].name in partial.content.decode() and "<html" not in partial.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["registry:business_list", "registry:person_list"])
+def test_list_queries_do_not_grow_with_rows(client, regions, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, GERBO)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        BusinessFactory(region=region_node(RT1))
+    few = queries()
+    for _ in range(20):
+        BusinessFactory(region=region_node(RT2))
+    assert queries() == few
