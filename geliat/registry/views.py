@@ -171,21 +171,32 @@ def person_reveal(request, pk):
     return render(request, "registry/partials/pii.html", {"person": person, "nik": data["nik"], "phone": data["phone"], "revealed": True})
 
 
+def _save_form(request, form, save, *, message: str) -> bool:
+    """Run ``save`` (a service call) for a valid POSTed form; service errors land on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
 @login_required
 def person_edit(request, pk):
     person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                actor=request.user, person=person, data=form.person_data(),
-                expected_version=_posted_version(request), request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Perubahan data pemilik disimpan."))
-            return redirect("registry:person_detail", pk=person.pk)
+    saved = _save_form(
+        request, form, message=_("Perubahan data pemilik disimpan."),
+        save=lambda: services.person_update(
+            actor=request.user, person=person, data=form.person_data(),
+            expected_version=_posted_version(request), request=request,
+        ),
+    )
+    if saved:
+        return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person, "version": _form_version(request, person)})
 
 
@@ -208,17 +219,15 @@ def business_detail(request, pk):
 def business_edit(request, pk):
     business = selectors.get_business_for_user_or_404(user=request.user, pk=pk)
     form = BusinessForm(request.POST or None, instance=business, koperasi=selectors.koperasi_for_user(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.business_update(
-                actor=request.user, business=business, data=form.business_data(),
-                expected_version=_posted_version(request), request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Perubahan data usaha disimpan."))
-            return redirect("registry:business_detail", pk=business.pk)
+    saved = _save_form(
+        request, form, message=_("Perubahan data usaha disimpan."),
+        save=lambda: services.business_update(
+            actor=request.user, business=business, data=form.business_data(),
+            expected_version=_posted_version(request), request=request,
+        ),
+    )
+    if saved:
+        return redirect("registry:business_detail", pk=business.pk)
     return render(request, "registry/business_form.html", {"form": form, "business": business, "version": _form_version(request, business)})
 
 
@@ -261,7 +270,7 @@ def business_add(request, pk):
     person = selectors.get_person_for_user_or_404(user=request.user, pk=pk)
     form = BusinessForm(
         request.POST or None,
-        initial={"address": person.address, "rt": person.rt, "rw": person.rw, "region": person.region_id[:13]},
+        initial={"address": person.address, "rt": person.rt, "rw": person.rw, "region": person.region_id[: selectors.DESA_CODE_LENGTH]},
         koperasi=selectors.koperasi_for_user(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -305,19 +314,18 @@ def koperasi_edit(request, pk=None):
     """Register a koperasi (no ``pk``) or change one; the chair is picked by NIK."""
     koperasi = selectors.get_koperasi_for_user_or_404(user=request.user, pk=pk) if pk else None
     form = KoperasiForm(request.POST or None, instance=koperasi, people=selectors.people_for_user(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            if koperasi is None:
-                koperasi = services.koperasi_create(actor=request.user, data=form.koperasi_data(), request=request)
-            else:
-                services.koperasi_update(
-                    actor=request.user, koperasi=koperasi, data=form.koperasi_data(),
-                    expected_version=_posted_version(request), request=request,
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
+
+    def save():
+        nonlocal koperasi
+        if koperasi is None:
+            koperasi = services.koperasi_create(actor=request.user, data=form.koperasi_data(), request=request)
         else:
-            messages.success(request, _("Data koperasi disimpan."))
-            return redirect("registry:koperasi_detail", pk=koperasi.pk)
+            services.koperasi_update(
+                actor=request.user, koperasi=koperasi, data=form.koperasi_data(),
+                expected_version=_posted_version(request), request=request,
+            )
+
+    if _save_form(request, form, save, message=_("Data koperasi disimpan.")):
+        return redirect("registry:koperasi_detail", pk=koperasi.pk)
     version = _form_version(request, koperasi) if koperasi else None
     return render(request, "registry/koperasi_form.html", {"form": form, "koperasi": koperasi, "version": version})
