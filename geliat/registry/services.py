@@ -107,10 +107,13 @@ def registration_submit(
     return registration
 
 
-def registrations_announce(*, registration_ids: list[int]) -> None:
+def registrations_announce(*, registration_ids: list[int], start_level: str | None = None) -> None:
     """Tell the apps above (verification, dedup) about new registrations, inside the caller's
-    transaction so that their rows commit or roll back with the registrations."""
-    registrations_created.send(sender=Registration, registration_ids=registration_ids)
+    transaction so that their rows commit or roll back with the registrations.
+
+    ``start_level``: the level of the officer who brought them in (imports), where their
+    verification starts."""
+    registrations_created.send(sender=Registration, registration_ids=registration_ids, start_level=start_level)
 
 
 def _update(model, *, actor, obj, data: dict[str, Any], expected_version: int, request):

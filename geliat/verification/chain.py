@@ -13,6 +13,11 @@ SKIP_REASONS = {
     "no_rw": _("Alamat belum sampai RW yang terdaftar di desa."),
     "kelurahan": _("Kelurahan tidak memiliki dusun."),
     "no_dusun": _("RW ini tidak berada di bawah dusun."),
+    "imported_desa": _("Diimpor oleh petugas desa: tingkat di bawahnya tidak diminta lagi."),
+    "imported_kecamatan": _("Diimpor oleh petugas kecamatan: tingkat di bawahnya tidak diminta lagi."),
+    "imported_kabupaten": _("Diimpor oleh petugas kabupaten: tingkat di bawahnya tidak diminta lagi."),
+    "imported_dusun": _("Diimpor oleh petugas dusun: tingkat di bawahnya tidak diminta lagi."),
+    "imported_rw": _("Diimpor oleh petugas RW: tingkat di bawahnya tidak diminta lagi."),
 }
 
 
@@ -24,10 +29,12 @@ def _unit_prefix(parts: list[str], marker: str) -> str:
     return ""
 
 
-def chain_for(region_code: str, *, rule=None) -> list[dict]:
+def chain_for(region_code: str, *, rule=None, start_level: str | None = None) -> list[dict]:
     """One step per level, RT first: ``{"level", "node", "skip"}``; ``skip`` is a reason code or "".
 
     ``region_code`` is the record's deepest known node (desa or a unit below it).
+    ``start_level``: records brought in by an officer of that level (an import) start there;
+    the levels below are recorded as skipped, with the importer's level as the reason.
     """
     parts = region_code.split(".")
     if len(parts) < 4:
@@ -48,10 +55,14 @@ def chain_for(region_code: str, *, rule=None) -> list[dict]:
         Level.DUSUN: rule is not None and rule.desa_verifies_dusun,
     }
     missing = {Level.RT: "no_rt", Level.RW: "no_rw", Level.DUSUN: "kelurahan" if is_kelurahan else "no_dusun"}
+    order = (Level.RT, Level.RW, Level.DUSUN, Level.DESA, Level.KECAMATAN, Level.KABUPATEN)
+    below_start = set(order[: order.index(Level(start_level))]) if start_level in order else set()
     steps = []
-    for level in (Level.RT, Level.RW, Level.DUSUN, Level.DESA, Level.KECAMATAN, Level.KABUPATEN):
+    for level in order:
         skip = ""
-        if delegated.get(level):
+        if level in below_start:
+            skip = f"imported_{start_level}"
+        elif delegated.get(level):
             skip = f"desa_{level}"
         elif not nodes[level]:
             skip = missing[level]

@@ -7,5 +7,5 @@ from geliat.verification.services import verification_start
 
 
 @receiver(registrations_created)
-def start_verification(sender, registration_ids, **kwargs):
-    verification_start(registration_ids=registration_ids)
+def start_verification(sender, registration_ids, start_level=None, **kwargs):
+    verification_start(registration_ids=registration_ids, start_level=start_level)

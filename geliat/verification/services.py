@@ -88,8 +88,12 @@ def _advance(verification: Verification, step: int, *, now, actor) -> list[Decis
 
 
 @transaction.atomic
-def verification_start(*, registration_ids: list[int], actor="sistem") -> int:
-    """Put new registrations in the queue of their first level; returns how many started."""
+def verification_start(*, registration_ids: list[int], actor="sistem", start_level: str | None = None) -> int:
+    """Put new registrations in the queue of their first level; returns how many started.
+
+    ``start_level``: the level of the officer who brought the records in (an import);
+    lower levels are recorded as skipped with that reason.
+    """
     registrations = list(
         Registration.objects.filter(pk__in=registration_ids, verification__isnull=True).values_list("pk", "business__region_id")
     )
@@ -101,7 +105,7 @@ def verification_start(*, registration_ids: list[int], actor="sistem") -> int:
         for pk, region_code in registrations[start : start + _BATCH]:
             verification = Verification(
                 registration_id=pk, region_code=region_code,
-                chain=chain_for(region_code, rule=rules.get(_desa_of(region_code))),
+                chain=chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level),
             )
             decisions.append((verification, [Decision(at=now, action=Action.START, actor=_user(actor), actor_label=_label(actor))]))
             decisions[-1][1].extend(_advance(verification, 0, now=now, actor=actor))

@@ -196,3 +196,13 @@ def test_a_start_is_recorded_as_done_by_the_system(regions):
     """Imports and self-registrations enter the queue with "sistem" as the actor, not a person."""
     decision = start(DUSUN_RT).decisions.get()
     assert (decision.action, decision.actor, decision.actor_label) == ("start", None, "sistem")
+
+
+def test_records_imported_by_a_desa_officer_start_at_desa_with_lower_levels_skipped(regions):
+    """An import by a desa officer starts at desa; RT, RW and dusun are shown as skipped for that reason."""
+    from geliat.verification.chain import chain_for, skip_reason
+
+    steps = chain_for("35.14.01.2001.D01.RW001.RT001", start_level="desa")
+    assert [s["skip"] for s in steps[:3]] == ["imported_desa"] * 3
+    assert [s["skip"] for s in steps[3:]] == ["", "", ""]
+    assert "petugas desa" in skip_reason("imported_desa")
