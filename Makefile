@@ -39,8 +39,9 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 
+# The project's makemessages also extracts _lazy("…") labels; then translate geliat/locale/en.
 messages: install
-	cd geliat && ../$(BIN)/django-admin makemessages -l en --no-obsolete && ../$(BIN)/django-admin compilemessages
+	cd geliat && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*" && ../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles
