@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ["wilayah", "registration", "verification"]
+BENCHMARKS = ["wilayah", "registration", "verification", "import"]
 HEADER = """# Benchmarks
 
 Measured by `make bench` (`python -m bench [NAME]`); each section says what ran, on

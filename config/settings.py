@@ -13,6 +13,7 @@ Variables:
 - ``GELIAT_REDIS_URL``: Redis for the rq backend and the shared cache at scale.
 - ``GELIAT_REGISTRATION_RATE``: public registrations allowed per address per hour.
 - ``GELIAT_VERIFICATION_SLA_DAYS``: days allowed per level, e.g. ``rt=2,desa=4``.
+- ``GELIAT_IMPORT_MAX_MB``: largest spreadsheet an officer may upload (default 50).
 - ``GELIAT_SITE_URL``: the public address, for links in e-mail and WhatsApp messages.
 - ``GELIAT_NOTIFY_EMAIL``: ``1`` to send notifications by e-mail (mail server in
   ``GELIAT_EMAIL_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``).
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "geliat.notifications",
     "geliat.registry",
     "geliat.verification",
+    "geliat.imports",
+    "geliat.exports",
     "geliat.api",
     "geliat.demo",
 ]
@@ -242,6 +245,7 @@ GELIAT_VERIFICATION_SLA_DAYS = {
 }
 
 GELIAT_SITE_URL = os.environ.get("GELIAT_SITE_URL", "")
+GELIAT_IMPORT_MAX_MB = int(os.environ.get("GELIAT_IMPORT_MAX_MB", "50"))
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
 GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
 GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/", include("geliat.api.urls")),
     path("verifikasi/rekap/", include("geliat.verification.dashboard_urls")),
     path("notifikasi/", include("geliat.notifications.urls")),
+    path("ekspor/", include("geliat.exports.urls")),
+    path("impor/", include("geliat.imports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

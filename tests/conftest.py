@@ -4,7 +4,6 @@
 import pytest
 
 
-
 @pytest.fixture
 def regions(db):
     """Kabupaten Pasuruan (390 regions) and its provinsi Jawa Timur, through the real loader."""

@@ -26,15 +26,18 @@ from geliat.registry.models import (
     Koperasi,
     Person,
     Registration,
-    new_tracking_code,
 )
 from geliat.registry.nik import nik_check
-from geliat.registry.services import CONSENT_VERSION, registrations_announce
+from geliat.registry.services import (
+    CONSENT_VERSION,
+    registrations_announce,
+    tracking_codes_draw_unique,
+)
 from geliat.registry.sizing import business_size
 from geliat.wilayah.models import Level, Region, RegionAlias
-from geliat.wilayah.services import unit_get_or_create
+from geliat.wilayah.services import unit_get_or_create, units_ensure
 from geliat.wilayah.text import name_key
-from geliat.wilayah.units import unit_code, unit_name, unit_number
+from geliat.wilayah.units import unit_number
 
 DEMO_PASSWORD = "geliat-demo-2026"
 DEMO_AGENCY = {"code": "diskopum", "name": "Dinas Koperasi dan Usaha Mikro", "short_name": "Diskop UM"}
@@ -128,45 +131,6 @@ def _in_demo_rt(records: Iterable[SyntheticRecord], desa: Region) -> Iterator[Sy
         yield record
 
 
-def _units_ensure(records: list[SyntheticRecord]) -> tuple[dict[tuple[str, int, int], str], int]:
-    """The RT code of every (desa, RW, RT) the records name, adding missing RW/RT units.
-
-    Same rules as ``unit_get_or_create`` (an RW number is the desa's RW wherever it sits,
-    new RWs go directly under the desa), in a few queries instead of a few per row.
-    """
-    rws: dict[tuple[str, int], str] = {}
-    rts: set[str] = set()
-    units = Region.objects.filter(
-        level__in=[Level.RW, Level.RT], code__startswith=settings.GELIAT_REGENCY_CODE + "."
-    ).order_by("code")
-    for code, level in units.values_list("code", "level").iterator(chunk_size=_BATCH):
-        if level == Level.RT:
-            rts.add(code)
-        else:
-            desa = ".".join(code.split(".")[:4])
-            rws.setdefault((desa, unit_number(code.rsplit(".RW", 1)[1])), code)
-    new: list[Region] = []
-
-    def add(code: str, level: str, number: int, parent: str) -> None:
-        name = unit_name(level, number)
-        new.append(Region(code=code, name=name, name_key=name_key(name), level=level, parent_id=parent))
-
-    places = {}
-    for desa, rw_number, rt_number in sorted({(r.desa_code, unit_number(r.rw), unit_number(r.rt)) for r in records}):
-        rw = rws.get((desa, rw_number))
-        if rw is None:
-            rw = rws[(desa, rw_number)] = unit_code(desa, Level.RW, rw_number)
-            add(rw, Level.RW, rw_number, desa)
-        rt = unit_code(rw, Level.RT, rt_number)
-        if rt not in rts:
-            rts.add(rt)
-            add(rt, Level.RT, rt_number, rw)
-        places[(desa, rw_number, rt_number)] = rt
-    # Each RW is listed before its RTs, so parents go in first.
-    Region.objects.bulk_create(new, batch_size=_BATCH)
-    return places, len(new)
-
-
 def _known_nik_regions() -> set[str]:
     """Provinsi, kabupaten and kecamatan codes, for checking NIKs without a query each."""
     return set(
@@ -206,18 +170,6 @@ def _koperasi_create(
     Koperasi.objects.bulk_create([k for _key, k in new], batch_size=_BATCH)
     ids.update((key, k.pk) for key, k in new)
     return ids, len(new)
-
-
-def _tracking_codes_unique(registrations: list[Registration]) -> None:
-    """Draw again the rare tracking code already used (in the database or this batch)."""
-    codes = [r.tracking_code for r in registrations]
-    taken: set[str] = set()
-    for chunk in _chunks(codes):
-        taken.update(Registration.objects.filter(tracking_code__in=chunk).values_list("tracking_code", flat=True))
-    for registration in registrations:
-        while registration.tracking_code in taken:
-            registration.tracking_code = new_tracking_code()
-        taken.add(registration.tracking_code)
 
 
 def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, actor=None) -> DemoResult:
@@ -266,7 +218,7 @@ def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, a
                     continue
                 warnings[record.nik] = check.warnings
             kept.append(record)
-        places, units = _units_ensure(kept)
+        places, new_units = units_ensure(places=((r.desa_code, unit_number(r.rw), unit_number(r.rt)) for r in kept))
 
         def place(record: SyntheticRecord) -> str:
             return places[(record.desa_code, unit_number(record.rw), unit_number(record.rt))]
@@ -310,7 +262,7 @@ def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, a
             )
             for record, business in zip(kept, businesses, strict=True)
         ]
-        _tracking_codes_unique(registrations)
+        tracking_codes_draw_unique(registrations=registrations)
         Registration.objects.bulk_create(registrations, batch_size=_BATCH)
         # As any registration: verification (and later dedup) start on their own.
         registrations_announce(registration_ids=[r.pk for r in registrations])
@@ -319,7 +271,7 @@ def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, a
             "businesses": len(businesses),
             "koperasi": koperasi_created,
             "registrations": len(registrations),
-            "units": units,
+            "units": len(new_units),
             "duplicates": sum(r.is_duplicate for r in kept),
             "rejected": len(records) - len(kept),
         }

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
 from geliat.core.scope import user_covers
-from geliat.registry.models import Business, Channel, Koperasi, Person, Registration
+from geliat.registry.models import (
+    Business,
+    Channel,
+    Koperasi,
+    Person,
+    Registration,
+    new_tracking_code,
+)
 from geliat.registry.signals import registrations_created
 
 CONSENT_VERSION = "2026-11"
@@ -114,6 +121,21 @@ def registrations_announce(*, registration_ids: list[int], start_level: str | No
     ``start_level``: the level of the officer who brought them in (imports), where their
     verification starts."""
     registrations_created.send(sender=Registration, registration_ids=registration_ids, start_level=start_level)
+
+
+def tracking_codes_draw_unique(*, registrations: list[Registration]) -> None:
+    """For bulk writers: draw again the rare tracking code already used (in the database or
+    among ``registrations``), which a bulk insert would otherwise fail on."""
+    codes = [r.tracking_code for r in registrations]
+    taken: set[str] = set()
+    for start in range(0, len(codes), 500):  # well under SQLite's parameter limit
+        taken.update(
+            Registration.objects.filter(tracking_code__in=codes[start : start + 500]).values_list("tracking_code", flat=True)
+        )
+    for registration in registrations:
+        while registration.tracking_code in taken:
+            registration.tracking_code = new_tracking_code()
+        taken.add(registration.tracking_code)
 
 
 def _update(model, *, actor, obj, data: dict[str, Any], expected_version: int, request):

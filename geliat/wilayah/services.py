@@ -5,6 +5,7 @@ import functools
 import gzip
 import io
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -296,3 +297,62 @@ def unit_get_or_create(
         if rt_number:
             unit = _unit(unit, Level.RT, rt_number, "", actor)
     return unit
+
+
+UnitPlace = tuple[str, int | None, int | None]  # (desa code, RW number, RT number)
+
+
+def _chunked(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def units_ensure(*, places: Iterable[UnitPlace]) -> tuple[dict[UnitPlace, str], list[Region]]:
+    """The code of the deepest unit for each (desa, RW, RT), adding missing RW/RT units in bulk.
+
+    For bulk writers (imports, demo data): the rules of ``unit_get_or_create`` without a
+    dusun (an RW number is the desa's RW wherever it sits; a new RW goes directly under
+    the desa), in a few queries per call instead of a few per row. No RW gives the desa
+    (an RT without its RW cannot be placed, so it is not). Returns the codes and the units
+    added, for the caller to count or audit.
+    """
+    places = set(places)
+    desas = sorted({desa for desa, _rw, _rt in places})
+    # Through the parent index: a LIKE on the code would scan the whole table on SQLite.
+    parents = list(desas)
+    for chunk in _chunked(desas):
+        parents += Region.objects.filter(parent_id__in=chunk, level=Level.DUSUN).values_list("code", flat=True)
+    rws: dict[tuple[str, int], str] = {}
+    for chunk in _chunked(parents):
+        for code in sorted(Region.objects.filter(parent_id__in=chunk, level=Level.RW).values_list("code", flat=True)):
+            rws.setdefault((".".join(code.split(".")[:4]), unit_number(code.rsplit(".RW", 1)[1])), code)
+    rts: set[str] = set()
+    for chunk in _chunked(sorted(rws.values())):
+        rts.update(Region.objects.filter(parent_id__in=chunk, level=Level.RT).values_list("code", flat=True))
+    new: list[Region] = []
+
+    def add(code: str, level: str, number: int, parent: str) -> None:
+        name = unit_name(level, number)
+        new.append(Region(code=code, name=name, name_key=name_key(name), level=level, parent_id=parent))
+
+    codes: dict[UnitPlace, str] = {}
+    for place in sorted(places, key=lambda p: (p[0], p[1] or 0, p[2] or 0)):
+        desa, rw_number, rt_number = place
+        if not rw_number:
+            codes[place] = desa
+            continue
+        rw = rws.get((desa, rw_number))
+        if rw is None:
+            rw = rws[(desa, rw_number)] = unit_code(desa, Level.RW, rw_number)
+            add(rw, Level.RW, rw_number, desa)
+        if not rt_number:
+            codes[place] = rw
+            continue
+        rt = unit_code(rw, Level.RT, rt_number)
+        if rt not in rts:
+            rts.add(rt)
+            add(rt, Level.RT, rt_number, rw)
+        codes[place] = rt
+    # Each RW is listed before its RTs, so parents go in first.
+    Region.objects.bulk_create(new, batch_size=_BATCH)
+    return codes, new

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geliat.core.phones import phone_check
 from geliat.demo import synthetic
 from geliat.demo.synthetic import AS_OF, generate
 from geliat.registry.models import AffectedGroup, BusinessSize, Impact, KbliSection
 from geliat.registry.nik import nik_check
-from geliat.core.phones import phone_check
 from geliat.registry.sizing import business_size
 from geliat.wilayah.text import name_key
 
