@@ -246,6 +246,8 @@ GELIAT_VERIFICATION_SLA_DAYS = {
 
 GELIAT_SITE_URL = os.environ.get("GELIAT_SITE_URL", "")
 GELIAT_IMPORT_MAX_MB = int(os.environ.get("GELIAT_IMPORT_MAX_MB", "50"))
+# Rows per import batch: one transaction, one progress step, the unit a cancel waits for.
+GELIAT_IMPORT_BATCH = int(os.environ.get("GELIAT_IMPORT_BATCH", "2000"))
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
 GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
 GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")

@@ -80,11 +80,10 @@ CREATED, UPDATED, LINKED, UNCHANGED, REJECTED = "created", "updated", "linked", 
 OUTCOMES = (CREATED, UPDATED, LINKED, UNCHANGED, REJECTED)
 REPORT_HEADER = ["row", "status", "reasons", "id"]
 XLSX_REASON_HEADER = "alasan"
-_DEFAULT_BATCH = 2000
 
 
 def _batch_size() -> int:
-    return int(getattr(settings, "GELIAT_IMPORT_BATCH", _DEFAULT_BATCH))
+    return settings.GELIAT_IMPORT_BATCH
 
 
 # Jobs -----------------------------------------------------------------------------
@@ -418,7 +417,17 @@ class _Batch:
     def __init__(self, job: ImportJob, rows: list[_Row]):
         self.job = job
         self.user = job.created_by
+        self.actor_label = self.user.get_username() if self.user else "sistem"
         self.now = timezone.now()
+        # Looked up once: a translation lookup per row costs more than the row's report line.
+        self.texts = {
+            CREATED: _("Baru: orang dan usahanya ditambahkan."),
+            LINKED: _("NIK sudah terdaftar: usaha ditambahkan ke orang tersebut."),
+            UNCHANGED: _("Sudah terdaftar; tidak ada yang berubah."),
+            UPDATED: _("Sudah terdaftar; diperbarui: %(fields)s."),
+            "row": _("Impor %(name)s, baris %(row)d."),
+            "file": _("Impor %(name)s."),
+        }
         niks = {row.clean.values["nik"] for row in rows}
         self.people: dict[str, Person] = {p.nik: p for p in Person.objects.select_for_update().filter(nik__in=niks)}
         nik_of = {person.pk: nik for nik, person in self.people.items()}
@@ -531,18 +540,12 @@ def _decide(work: _Batch, row: _Row, seen: _DryRunSeen | None) -> None:
             work.new_external.append((external_id, business))
         outcome = UPDATED if changed else UNCHANGED
     row.outcome, row.business = outcome, business
-    row.notes = [_outcome_note(outcome, changed), *row.clean.warnings]
-
-
-def _outcome_note(outcome: str, changed: list[str]) -> str:
-    if outcome == CREATED:
-        return _("Baru: orang dan usahanya ditambahkan.")
-    if outcome == LINKED:
-        return _("NIK sudah terdaftar: usaha ditambahkan ke orang tersebut.")
-    if outcome == UNCHANGED:
-        return _("Sudah terdaftar; tidak ada yang berubah.")
-    labels = dict.fromkeys(str(_field_label(name)) for name in changed)
-    return _("Sudah terdaftar; diperbarui: %(fields)s.") % {"fields": ", ".join(labels)}
+    if outcome == UPDATED:
+        labels = dict.fromkeys(str(_field_label(name)) for name in changed)
+        note = work.texts[UPDATED] % {"fields": ", ".join(labels)}
+    else:
+        note = work.texts[outcome]
+    row.notes = [note, *row.clean.warnings]
 
 
 def _field_label(name: str):
@@ -555,13 +558,10 @@ def _field_label(name: str):
 
 
 def _event(work: _Batch, *, action: str, obj: models.Model, row_number: int | None, before=None, after=None) -> AuditEvent:
-    user = work.user
-    if row_number is None:
-        note = _("Impor %(name)s.") % {"name": work.job.source_name}
-    else:
-        note = _("Impor %(name)s, baris %(row)d.") % {"name": work.job.source_name, "row": row_number}
+    name = work.job.source_name
+    note = work.texts["file"] % {"name": name} if row_number is None else work.texts["row"] % {"name": name, "row": row_number}
     return AuditEvent(
-        at=work.now, actor=user, actor_label=user.get_username() if user else "sistem", action=action,
+        at=work.now, actor=work.user, actor_label=work.actor_label, action=action,
         object_type=obj._meta.label_lower, object_id=str(obj.pk),
         region_code=obj.pk if isinstance(obj, Region) else obj.region_id,
         before=before, after=after, note=note,
