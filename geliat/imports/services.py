@@ -53,13 +53,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
+from geliat.core.bulk import bulk_insert
 from geliat.core.scope import user_region_code
 from geliat.imports.cleaning import CleanRow, RegionCache, cells_from_row, clean_row
 from geliat.imports.headers import guess_mapping, mapping_problems
@@ -569,19 +570,19 @@ def _event(work: _Batch, *, action: str, obj: models.Model, row_number: int | No
 
 
 def _write(work: _Batch, new_units: list[Region]) -> None:
-    _insert(Person, work.new_people)
+    bulk_insert(Person, work.new_people)
     businesses = [business for _row, business in work.new_businesses]
     for business in businesses:
         business.owner_id = business.owner.pk
         business.size = business_size(capital=business.capital, annual_sales=business.annual_sales)
-    _insert(Business, businesses)
+    bulk_insert(Business, businesses)
     registrations = [
         Registration(person_id=b.owner_id, business_id=b.pk, channel=Channel.IMPORT, submitted_by=work.user)
         for b in businesses
     ]
     tracking_codes_draw_unique(registrations=registrations)
-    _insert(Registration, registrations)
-    _insert(
+    bulk_insert(Registration, registrations)
+    bulk_insert(
         ExternalRecord,
         [ExternalRecord(external_id=ext, business_id=business.pk) for ext, business in work.new_external],
     )
@@ -607,72 +608,7 @@ def _write(work: _Batch, new_units: list[Region]) -> None:
     ]
     events += _updates(work)
     registrations_announce(registration_ids=[r.pk for r in registrations], start_level=work.job.start_level)
-    _insert(AuditEvent, events)
-
-
-_PLAIN_TYPES = frozenset({
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey", "IntegerField",
-    "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "TextField",
-})
-
-
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert ``objs`` and set their primary keys.
-
-    ``bulk_create`` spends more time preparing each value (some 150 per imported row)
-    than the database spends storing it; here text, numbers and keys go as they are, and
-    only dates, timestamps and JSON pass through their fields' conversion. PostgreSQL
-    gets one array per column (``UNNEST``), which it plans far faster than thousands of
-    ``VALUES`` tuples; SQLite gets ``VALUES`` within its parameter limit.
-    """
-    if not objs:
-        return
-    if not connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objs)
-        return
-    opts = model._meta
-    fields = [f for f in opts.concrete_fields if f is not opts.pk]
-    stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    now = timezone.now()
-    names = [f.attname for f in fields]
-    rows = []
-    for obj in objs:
-        for name in stamped:
-            setattr(obj, name, now)
-        rows.append([getattr(obj, name) for name in names])
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    for column, model_field in zip(columns, fields, strict=True):
-        if model_field.get_internal_type() not in _PLAIN_TYPES:
-            # The batch's records share their timestamps: each distinct value is converted once.
-            last, db_value = object(), None
-            for index, value in enumerate(column):
-                if value is not None:
-                    if value is not last:
-                        last, db_value = value, model_field.get_db_prep_save(value, connection)
-                    column[index] = db_value
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-    tail = f" RETURNING {quote(opts.pk.column)}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
-            cursor.execute(f"{head}SELECT * FROM UNNEST({types}){tail}", columns)
-            pks = [pk for (pk,) in cursor.fetchall()]
-        else:
-            pks = []
-            placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
-            values = list(zip(*columns, strict=True))
-            for start in range(0, len(values), per_statement):
-                chunk = values[start : start + per_statement]
-                cursor.execute(
-                    head + "VALUES " + ", ".join([placeholders] * len(chunk)) + tail,
-                    [value for row in chunk for value in row],
-                )
-                pks += [pk for (pk,) in cursor.fetchall()]
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
+    bulk_insert(AuditEvent, events)
 
 
 def _updates(work: _Batch) -> list[AuditEvent]:
