@@ -123,6 +123,12 @@ class Person(Located, Stamped):
     phone = models.CharField(_("no. HP/WA"), max_length=16, blank=True)
     # Warnings found when the NIK was last checked (old prefix, sex/date disagreement).
     nik_warnings = models.JSONField(default=list, blank=True)
+    # Set when dedup merges this record into another: the survivor is the one person that
+    # programmes count. Kept flat (never a chain) so "who is this really" is one lookup.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
+        verbose_name=_("digabung ke"),
+    )
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -136,7 +142,15 @@ class Person(Located, Stamped):
                 condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="person_nik_16_digits",
                 violation_error_message=_("NIK harus 16 angka."),
             ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="person_not_merged_into_self",
+            ),
         ]
+
+    @property
+    def identity_id(self) -> int:
+        """The id of the person this record stands for: the survivor if merged, else itself."""
+        return self.merged_into_id or self.pk
 
     def __str__(self) -> str:
         return self.full_name
