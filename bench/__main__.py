@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-BENCHMARKS = ["wilayah", "registration", "verification", "import"]
+BENCHMARKS = ["wilayah", "registration", "verification", "import", "dedup", "programmes", "coordination"]
 HEADER = """# Benchmarks
 
 Measured by `make bench` (`python -m bench [NAME]`); each section says what ran, on
@@ -36,14 +36,14 @@ def _replace_section(text: str, name: str, body: str) -> str:
 
 
 def main(names: list[str]) -> None:
-    text = DOC.read_text() if DOC.exists() else HEADER
     for name in names or BENCHMARKS:
         module = import_module(f"bench.bench_{name}")
         print(f"== {name}", flush=True)
         body = module.run()
         print(body, flush=True)
-        text = _replace_section(text, name, body)
-        DOC.write_text(text)
+        # Re-read: another benchmark may have written its own section meanwhile.
+        text = DOC.read_text() if DOC.exists() else HEADER
+        DOC.write_text(_replace_section(text, name, body))
     print(f"written: {DOC.relative_to(ROOT)}")
 
 
