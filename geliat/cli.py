@@ -14,6 +14,9 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "geliat"
+    # Shell habit writes commands with hyphens (`geliat dedup-file`); Django's are modules.
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
 
 
