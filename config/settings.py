@@ -14,6 +14,8 @@ Variables:
 - ``GELIAT_REGISTRATION_RATE``: public registrations allowed per address per hour.
 - ``GELIAT_VERIFICATION_SLA_DAYS``: days allowed per level, e.g. ``rt=2,desa=4``.
 - ``GELIAT_IMPORT_MAX_MB``: largest spreadsheet an officer may upload (default 50).
+- ``GELIAT_IMPORT_WORKERS``: ``1`` (default) cleans files of ``GELIAT_IMPORT_PARALLEL_ROWS``
+  rows or more (default 10000) in a helper process while the job writes; ``0`` never.
 - ``GELIAT_SITE_URL``: the public address, for links in e-mail and WhatsApp messages.
 - ``GELIAT_NOTIFY_EMAIL``: ``1`` to send notifications by e-mail (mail server in
   ``GELIAT_EMAIL_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``).
@@ -251,6 +253,9 @@ GELIAT_SITE_URL = os.environ.get("GELIAT_SITE_URL", "")
 GELIAT_IMPORT_MAX_MB = int(os.environ.get("GELIAT_IMPORT_MAX_MB", "50"))
 # Rows per import batch: one transaction, one progress step, the unit a cancel waits for.
 GELIAT_IMPORT_BATCH = int(os.environ.get("GELIAT_IMPORT_BATCH", "2000"))
+# Large files are cleaned by a helper process while the job writes (0: never).
+GELIAT_IMPORT_WORKERS = int(os.environ.get("GELIAT_IMPORT_WORKERS", "1"))
+GELIAT_IMPORT_PARALLEL_ROWS = int(os.environ.get("GELIAT_IMPORT_PARALLEL_ROWS", "10000"))
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
 GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
 GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")

@@ -8,8 +8,12 @@ from django.db import models
 
 from geliat.audit.models import AuditEvent
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
 
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most values: decided without the isinstance chain
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

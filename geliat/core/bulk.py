@@ -1,5 +1,8 @@
 """Inserting many rows at once, faster than ``bulk_create`` for wide batches."""
 
+import json
+from collections.abc import Sequence
+
 from django.db import connection, models
 from django.utils import timezone
 
@@ -10,14 +13,7 @@ _PLAIN_TYPES = frozenset({
 
 
 def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert ``objs`` and set their primary keys.
-
-    ``bulk_create`` spends more time preparing each value (some 150 per imported row)
-    than the database spends storing it; here text, numbers and keys go as they are, and
-    only dates, timestamps and JSON pass through their fields' conversion. PostgreSQL
-    gets one array per column (``UNNEST``), which it plans far faster than thousands of
-    ``VALUES`` tuples; SQLite gets ``VALUES`` within its parameter limit.
-    """
+    """Insert ``objs`` and set their primary keys (see ``insert_rows`` for why not ``bulk_create``)."""
     if not objs:
         return
     if not connection.features.can_return_rows_from_bulk_insert:
@@ -33,26 +29,48 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
         for name in stamped:
             setattr(obj, name, now)
         rows.append([getattr(obj, name) for name in names])
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    for column, model_field in zip(columns, fields, strict=True):
-        if model_field.get_internal_type() not in _PLAIN_TYPES:
-            # The batch's records share their timestamps: each distinct value is converted once.
-            last, db_value = object(), None
-            for index, value in enumerate(column):
-                if value is not None:
-                    if value is not last:
-                        last, db_value = value, model_field.get_db_prep_save(value, connection)
-                    column[index] = db_value
+    pks = insert_rows(model, names, rows)
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence]) -> list:
+    """Insert ``rows`` (value sequences in the order of the attribute ``names``); their primary keys.
+
+    For writers of thousands of rows whose model instances would only be thrown away: building
+    an instance costs more than storing its row. Columns not named take their field's default,
+    computed once per call (a callable default such as ``timezone.now`` gives the batch one
+    moment). ``bulk_create`` spends more time preparing each value than the database spends
+    storing it; here text, numbers and keys go as they are, JSON is serialised directly and
+    only other types (dates, timestamps) pass through their field's conversion. PostgreSQL gets
+    one array per column (``UNNEST``), which it plans far faster than thousands of ``VALUES``
+    tuples; SQLite gets ``VALUES`` within its parameter limit.
+    """
+    if not rows:
+        return []
+    opts = model._meta
+    by_name = {f.attname: f for f in opts.concrete_fields if f is not opts.pk}
+    named = [by_name[name] for name in names]
+    defaulted = [f for f in by_name.values() if f.attname not in set(names)]
+    now = timezone.now()
+    defaults = [now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+                for f in defaulted]
+    fields = named + defaulted
+    columns = [list(column) for column in zip(*rows, strict=True)] if named else []
+    columns += [[value] * len(rows) for value in defaults]
+    for column, field in zip(columns, fields, strict=True):
+        _prepare_column(column, field)
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
     tail = f" RETURNING {quote(opts.pk.column)}"
+    pks = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
             cursor.execute(f"{head}SELECT * FROM UNNEST({types}){tail}", columns)
             pks = [pk for (pk,) in cursor.fetchall()]
         else:
-            pks = []
             placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
             per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
             values = list(zip(*columns, strict=True))
@@ -63,6 +81,29 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
                     [value for row in chunk for value in row],
                 )
                 pks += [pk for (pk,) in cursor.fetchall()]
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
+    return pks
+
+
+def _prepare_column(column: list, field: models.Field) -> None:
+    """Convert one column's values to what the database driver takes, in place."""
+    kind = field.get_internal_type()
+    if kind in _PLAIN_TYPES:
+        return
+    if kind == "JSONField":
+        dumps, encoder = json.dumps, field.encoder
+        last, db_value = object(), None
+        for index, value in enumerate(column):
+            if value is None:
+                continue
+            # Rows often share one value (a default []); serialise it once.
+            if value is not last:
+                last, db_value = value, dumps(value, cls=encoder, ensure_ascii=False)
+            column[index] = db_value
+        return
+    # The batch's records share their timestamps: each distinct value is converted once.
+    last, db_value = object(), None
+    for index, value in enumerate(column):
+        if value is not None:
+            if value is not last:
+                last, db_value = value, field.get_db_prep_save(value, connection)
+            column[index] = db_value

@@ -64,7 +64,9 @@ def phone_check(raw: str) -> PhoneCheck:
         return _invalid(
             raw, _("No. HP/WA tidak dikenali sebagai nomor telepon. Tulis lengkap, misalnya 0812-3456-7890.")
         )
-    if not phonenumbers.is_valid_number(number):
+    # One type lookup decides validity too: is_valid_number would match the same patterns again.
+    number_type = phonenumbers.number_type(number)
+    if number_type == phonenumbers.PhoneNumberType.UNKNOWN:
         if number.country_code == 62:
             return _invalid(
                 raw,
@@ -88,7 +90,7 @@ def phone_check(raw: str) -> PhoneCheck:
         warnings.append(
             _("No. HP/WA ini nomor luar negeri (+%(code)d). Pastikan nomornya benar.") % {"code": number.country_code}
         )
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if number_type not in _MOBILE_TYPES:
         warnings.append(
             _(
                 "No. HP/WA ini bukan nomor HP (misalnya telepon rumah atau kantor), sehingga tidak bisa "

@@ -55,16 +55,17 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
-from geliat.core.bulk import bulk_insert
+from geliat.core.bulk import bulk_insert, insert_rows
 from geliat.core.scope import user_region_code
 from geliat.imports.cleaning import CleanRow, RegionCache, cells_from_row, clean_row
 from geliat.imports.headers import guess_mapping, mapping_problems
 from geliat.imports.models import ExternalRecord, ImportJob
+from geliat.imports.pipeline import CleanPlan, cleaned_batches
 from geliat.imports.readers import open_table
 from geliat.imports.selectors import may_import
 from geliat.registry.models import Business, Channel, Person, Registration
@@ -316,24 +317,39 @@ def _run(job: ImportJob) -> bool:
         if job.total_rows is None:
             job.total_rows = sum(1 for _row in table.rows())
             job.save(update_fields=["total_rows"])
-        columns = {key: table.headers[index] for index, key in mapping.items() if index < len(table.headers)}
-        regency = settings.GELIAT_REGENCY_CODE
-        cache = _Regions(regency)
-        seen = _DryRunSeen() if job.dry_run else None
-        with _Reports(job) as reports:
-            for chunk in _batches(itertools.islice(table.rows(), job.processed, None), _batch_size()):
-                batch = []
-                for row in chunk:
-                    cells, numeric = cells_from_row(row, mapping)
-                    clean = clean_row(cells, regency_code=regency, region_cache=cache, columns=columns, numeric=numeric)
-                    batch.append(_Row(number=row.number, cells=list(row), clean=clean))
+        headers = table.headers
+    plan = CleanPlan(
+        path=job.file.path, source_name=job.source_name, mapping=mapping,
+        columns={key: headers[index] for index, key in mapping.items() if index < len(headers)},
+        regency=settings.GELIAT_REGENCY_CODE, start=job.processed, batch_size=_batch_size(),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    seen = _DryRunSeen() if job.dry_run else None
+    with _Reports(job) as reports:
+        batches = cleaned_batches(plan, rows_left=job.total_rows - job.processed, clean_chunk=clean_chunk)
+        try:
+            for batch in batches:
                 if ImportJob.objects.filter(
                     Q(cancel_requested=True) | ~Q(status=ImportJob.Status.RUNNING), pk=job.pk
                 ).exists():
                     return False
                 _commit(job, batch, reports, seen)
-            reports.finish(table.headers)
+        finally:
+            batches.close()
+        reports.finish(headers)
     return True
+
+
+def clean_chunk(chunk: list, plan: CleanPlan, cache: "_Regions | None") -> tuple[list["_Row"], "_Regions"]:
+    """Clean one batch of the reader's rows into the engine's rows; the region cache built on
+    the first batch is handed back for the next (the same in the job's or the cleaner's process)."""
+    cache = cache or _Regions(plan.regency)
+    batch = []
+    for row in chunk:
+        cells, numeric = cells_from_row(row, plan.mapping)
+        clean = clean_row(cells, regency_code=plan.regency, region_cache=cache, columns=plan.columns, numeric=numeric)
+        batch.append(_Row(number=row.number, cells=list(row), clean=clean))
+    return batch, cache
 
 
 @dataclass(slots=True)
@@ -418,6 +434,7 @@ class _Batch:
     def __init__(self, job: ImportJob, rows: list[_Row]):
         self.job = job
         self.user = job.created_by
+        self.user_id = job.created_by_id
         self.actor_label = self.user.get_username() if self.user else "sistem"
         self.now = timezone.now()
         # Looked up once: a translation lookup per row costs more than the row's report line.
@@ -558,14 +575,18 @@ def _field_label(name: str):
     return name
 
 
-def _event(work: _Batch, *, action: str, obj: models.Model, row_number: int | None, before=None, after=None) -> AuditEvent:
+_EVENT_COLUMNS = (
+    "at", "actor_id", "actor_label", "action", "object_type", "object_id", "region_code", "before", "after", "note",
+)
+
+
+def _event(work: _Batch, *, action: str, obj: models.Model, row_number: int | None, before=None, after=None) -> tuple:
+    """An audit event as a row of ``_EVENT_COLUMNS``: thousands per batch, no model built for each."""
     name = work.job.source_name
     note = work.texts["file"] % {"name": name} if row_number is None else work.texts["row"] % {"name": name, "row": row_number}
-    return AuditEvent(
-        at=work.now, actor=work.user, actor_label=work.actor_label, action=action,
-        object_type=obj._meta.label_lower, object_id=str(obj.pk),
-        region_code=obj.pk if isinstance(obj, Region) else obj.region_id,
-        before=before, after=after, note=note,
+    return (
+        work.now, work.user_id, work.actor_label, action, obj._meta.label_lower, str(obj.pk),
+        obj.pk if isinstance(obj, Region) else obj.region_id, before, after, note,
     )
 
 
@@ -608,10 +629,10 @@ def _write(work: _Batch, new_units: list[Region]) -> None:
     ]
     events += _updates(work)
     registrations_announce(registration_ids=[r.pk for r in registrations], start_level=work.job.start_level)
-    bulk_insert(AuditEvent, events)
+    insert_rows(AuditEvent, _EVENT_COLUMNS, events)
 
 
-def _updates(work: _Batch) -> list[AuditEvent]:
+def _updates(work: _Batch) -> list[tuple]:
     """Save the stored records the batch changed (bulk, per model) and their audit events."""
     events = []
     for model in (Person, Business):

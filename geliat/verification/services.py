@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from geliat.accounts.models import Role
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_record
-from geliat.core.bulk import bulk_insert
+from geliat.core.bulk import insert_rows
 from geliat.core.scope import user_covers
 from geliat.registry.models import Registration
 from geliat.registry.services import business_update, person_update
@@ -66,26 +66,42 @@ def _desa_of(code: str) -> str:
     return ".".join(code.split(".")[:4])
 
 
+def _skipped(chain: list[dict], step: int) -> tuple[list[dict], int]:
+    """The skipped steps from ``step`` on, and the first step that is not skipped (or the end)."""
+    skipped = []
+    while step < len(chain) and chain[step]["skip"]:
+        skipped.append(chain[step])
+        step += 1
+    return skipped, step
+
+
+def _position(chain: list[dict], step: int) -> tuple[str, int, str, str]:
+    """(status, step, level, node_code) of a record at ``step`` of its chain (past the end: verified)."""
+    if step >= len(chain):
+        return Status.VERIFIED, len(chain), "", ""
+    return Status.WAITING, step, chain[step]["level"], chain[step]["node"]
+
+
+def _move_to(verification: Verification, step: int, *, now) -> None:
+    verification.status, verification.step, verification.level, verification.node_code = _position(verification.chain, step)
+    verification.waiting_since = now
+
+
 def _advance(verification: Verification, step: int, *, now, actor) -> list[Decision]:
     """Move to the first step at or after ``step`` that is not skipped; returns the skip decisions."""
-    skips = []
-    chain = verification.chain
-    while step < len(chain) and chain[step]["skip"]:
-        skips.append(
-            Decision(
-                verification=verification, at=now, level=chain[step]["level"], action=Action.SKIP,
-                reason=chain[step]["skip"], actor=_user(actor), actor_label=_label(actor),
-            )
+    skipped, step = _skipped(verification.chain, step)
+    _move_to(verification, step, now=now)
+    return [
+        Decision(
+            verification=verification, at=now, level=entry["level"], action=Action.SKIP,
+            reason=entry["skip"], actor=_user(actor), actor_label=_label(actor),
         )
-        step += 1
-    if step >= len(chain):
-        verification.status, verification.level, verification.node_code = Status.VERIFIED, "", ""
-        verification.step = len(chain)
-    else:
-        verification.status = Status.WAITING
-        verification.step, verification.level, verification.node_code = step, chain[step]["level"], chain[step]["node"]
-    verification.waiting_since = now
-    return skips
+        for entry in skipped
+    ]
+
+
+_VERIFICATION_COLUMNS = ("registration_id", "region_code", "chain", "status", "step", "level", "node_code", "waiting_since")
+_DECISION_COLUMNS = ("verification_id", "at", "level", "action", "reason", "actor_id", "actor_label")
 
 
 @transaction.atomic
@@ -101,24 +117,22 @@ def verification_start(*, registration_ids: list[int], actor="sistem", start_lev
     rules = _rules_for(_desa_of(code) for _, code in registrations)
     now = timezone.now()
     created = 0
+    user, label = _user(actor), _label(actor)
+    user_id = user.pk if user is not None else None
     for start in range(0, len(registrations), _BATCH):
-        batch, decisions = [], []
+        batch, steps = [], []
         for pk, region_code in registrations[start : start + _BATCH]:
-            verification = Verification(
-                registration_id=pk, region_code=region_code,
-                chain=chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level),
-            )
-            decisions.append((verification, [Decision(at=now, action=Action.START, actor=_user(actor), actor_label=_label(actor))]))
-            decisions[-1][1].extend(_advance(verification, 0, now=now, actor=actor))
-            batch.append(verification)
-        # Imports start thousands at a time: bulk_insert skips bulk_create's per-value overhead.
-        bulk_insert(Verification, batch)
+            chain = chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level)
+            skipped, step = _skipped(chain, 0)
+            batch.append((pk, region_code, chain, *_position(chain, step), now))
+            steps.append(skipped)
+        # Imports start thousands at a time: rows go in without building a model for each.
+        pks = insert_rows(Verification, _VERIFICATION_COLUMNS, batch)
         rows = []
-        for verification, items in decisions:
-            for decision in items:
-                decision.verification = verification
-                rows.append(decision)
-        bulk_insert(Decision, rows)
+        for pk, skipped in zip(pks, steps, strict=True):
+            rows.append((pk, now, "", Action.START, "", user_id, label))
+            rows += [(pk, now, entry["level"], Action.SKIP, entry["skip"], user_id, label) for entry in skipped]
+        insert_rows(Decision, _DECISION_COLUMNS, rows)
         created += len(batch)
     return created
 
