@@ -16,6 +16,9 @@ Variables:
 - ``GELIAT_IMPORT_MAX_MB``: largest spreadsheet an officer may upload (default 50).
 - ``GELIAT_IMPORT_WORKERS``: ``1`` (default) cleans files of ``GELIAT_IMPORT_PARALLEL_ROWS``
   rows or more (default 10000) in a helper process while the job writes; ``0`` never.
+- ``GELIAT_DEDUP_AUTO_MERGE`` (probability; unset: never), ``GELIAT_DEDUP_REVIEW_THRESHOLD``
+  (0.8), ``GELIAT_DEDUP_BACKEND`` (``duckdb`` or ``spark``), ``GELIAT_DEDUP_MODEL_PATH``:
+  duplicate detection.
 - ``GELIAT_SITE_URL``: the public address, for links in e-mail and WhatsApp messages.
 - ``GELIAT_NOTIFY_EMAIL``: ``1`` to send notifications by e-mail (mail server in
   ``GELIAT_EMAIL_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``).
@@ -256,6 +259,18 @@ GELIAT_IMPORT_BATCH = int(os.environ.get("GELIAT_IMPORT_BATCH", "2000"))
 # Large files are cleaned by a helper process while the job writes (0: never).
 GELIAT_IMPORT_WORKERS = int(os.environ.get("GELIAT_IMPORT_WORKERS", "1"))
 GELIAT_IMPORT_PARALLEL_ROWS = int(os.environ.get("GELIAT_IMPORT_PARALLEL_ROWS", "10000"))
+
+# Duplicate detection (geliat.dedup).
+# Pairs at or above this probability are merged by the system; unset: officers decide all.
+GELIAT_DEDUP_AUTO_MERGE = float(os.environ["GELIAT_DEDUP_AUTO_MERGE"]) if os.environ.get("GELIAT_DEDUP_AUTO_MERGE") else None
+# Lowest probability put before officers; also a run's default threshold.
+GELIAT_DEDUP_REVIEW_THRESHOLD = float(os.environ.get("GELIAT_DEDUP_REVIEW_THRESHOLD", "0.8"))
+# New people per registration signal checked in the same transaction; more go to background tasks.
+GELIAT_DEDUP_ENTRY_INLINE = int(os.environ.get("GELIAT_DEDUP_ENTRY_INLINE", "200"))
+# Most candidates scored per person at entry.
+GELIAT_DEDUP_POOL = int(os.environ.get("GELIAT_DEDUP_POOL", "200"))
+# Backend of full runs: duckdb (in-process) or spark.
+GELIAT_DEDUP_BACKEND = os.environ.get("GELIAT_DEDUP_BACKEND", "duckdb")
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
 GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
 GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")

@@ -91,13 +91,15 @@ def _prepare_column(column: list, field: models.Field) -> None:
         return
     if kind == "JSONField":
         dumps, encoder = json.dumps, field.encoder
-        last, db_value = object(), None
+        # Rows often share one value (a default [], a chain built once per RT): serialise it
+        # once. Keyed by identity: the values stay alive in ``column`` while this runs.
+        done: dict[int, str] = {}
         for index, value in enumerate(column):
             if value is None:
                 continue
-            # Rows often share one value (a default []); serialise it once.
-            if value is not last:
-                last, db_value = value, dumps(value, cls=encoder, ensure_ascii=False)
+            db_value = done.get(id(value))
+            if db_value is None:
+                db_value = done[id(value)] = dumps(value, cls=encoder, ensure_ascii=False)
             column[index] = db_value
         return
     # The batch's records share their timestamps: each distinct value is converted once.

@@ -119,11 +119,15 @@ def verification_start(*, registration_ids: list[int], actor="sistem", start_lev
     created = 0
     user, label = _user(actor), _label(actor)
     user_id = user.pk if user is not None else None
+    # Records of one RT share their chain: built once (and stored as one JSON text).
+    chains: dict[str, tuple[list, list, int]] = {}
     for start in range(0, len(registrations), _BATCH):
         batch, steps = [], []
         for pk, region_code in registrations[start : start + _BATCH]:
-            chain = chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level)
-            skipped, step = _skipped(chain, 0)
+            if region_code not in chains:
+                chain = chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level)
+                chains[region_code] = (chain, *_skipped(chain, 0))
+            chain, skipped, step = chains[region_code]
             batch.append((pk, region_code, chain, *_position(chain, step), now))
             steps.append(skipped)
         # Imports start thousands at a time: rows go in without building a model for each.
