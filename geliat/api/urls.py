@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from geliat.api import programmes as programmes_api
 from geliat.api import verification, views
 
 app_name = "api"
@@ -13,6 +14,10 @@ router.register("registrations", views.RegistrationViewSet, basename="registrati
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("verification/queue", verification.VerificationQueueViewSet, basename="verification-queue")
 router.register("verification", verification.VerificationViewSet, basename="verification")
+router.register("programmes", programmes_api.ProgrammeViewSet, basename="programme")
+router.register("proposals", programmes_api.ProposalViewSet, basename="proposal")
+router.register("enrolments", programmes_api.EnrolmentViewSet, basename="enrolment")
+router.register("deliveries", programmes_api.DeliveryViewSet, basename="delivery")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
