@@ -21,8 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_record
+from geliat.core.formulas import neutralise
 from geliat.core.scope import user_region_code
-from geliat.exports.formulas import neutralise
 from geliat.exports.selectors import export_count, export_filters, export_rows
 
 # Rows per sheet: Excel's limit (1,048,576) less the header row.

@@ -2,8 +2,7 @@
 
 NIK and phone are masked unless the viewer's role needs them and asked (``lengkap=1``);
 every export is audited before a row leaves. Text that a spreadsheet would run as a
-formula gets a leading apostrophe (OWASP's advice; the same rule as
-``geliat.exports.formulas``, which sits above this app and so cannot be imported here).
+formula gets a leading apostrophe (``geliat.core.formulas``).
 """
 
 import csv
@@ -18,22 +17,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_record
+from geliat.core.formulas import neutralise
 from geliat.core.masking import mask_nik, mask_phone
 from geliat.core.scope import user_region_code
 from geliat.programmes.eligibility import eligible_for, gap_rows
 from geliat.wilayah.models import Level, Region
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FLUSH_ROWS = 1000
 
 
 def _neutral(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "" if value is None else neutralise(value)
 
 
 def _header() -> list[str]:

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geliat.exports.formulas import FORMULA_STARTS, neutralise
+from geliat.core.formulas import FORMULA_STARTS, neutralise
 
 dangerous = st.builds(lambda start, rest: start + rest, st.sampled_from(FORMULA_STARTS), st.text())
 harmless = st.text().filter(lambda text: not text.startswith(FORMULA_STARTS))
