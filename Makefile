@@ -21,7 +21,10 @@ run: install
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/geliat migrate --noinput
 	$(DEV_ENV) $(BIN)/geliat wilayah load
+	$(DEV_ENV) $(BIN)/geliat programmes_seed
+	$(DEV_ENV) $(BIN)/geliat matrix_seed
 	$(DEV_ENV) $(BIN)/geliat demo --people $(DEMO_PEOPLE) --if-empty
+	$(DEV_ENV) $(BIN)/geliat coordination_refresh
 	$(DEV_ENV) $(BIN)/geliat demo_logins
 	$(DEV_ENV) scripts/serve $(BIN)
 

@@ -269,6 +269,10 @@ GELIAT_DEDUP_REVIEW_THRESHOLD = float(os.environ.get("GELIAT_DEDUP_REVIEW_THRESH
 GELIAT_DEDUP_ENTRY_INLINE = int(os.environ.get("GELIAT_DEDUP_ENTRY_INLINE", "200"))
 # Most candidates scored per person at entry.
 GELIAT_DEDUP_POOL = int(os.environ.get("GELIAT_DEDUP_POOL", "200"))
+# Coordination: figures older than this (seconds) are rebuilt in the background when a page asks.
+GELIAT_COORDINATION_STATS_MAX_AGE = int(os.environ.get("GELIAT_COORDINATION_STATS_MAX_AGE", "900"))
+# Public open data: counts below this are shown as "<N".
+GELIAT_OPEN_DATA_MIN_COUNT = int(os.environ.get("GELIAT_OPEN_DATA_MIN_COUNT", "5"))
 # Backend of full runs: duckdb (in-process) or spark.
 GELIAT_DEDUP_BACKEND = os.environ.get("GELIAT_DEDUP_BACKEND", "duckdb")
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
