@@ -44,7 +44,7 @@ lint: install
 
 # The project's makemessages also extracts _lazy("…") labels; then translate geliat/locale/en.
 messages: install
-	cd geliat && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*" && ../$(BIN)/django-admin compilemessages
+	cd geliat && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete -i "migrations/*" && ../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles
