@@ -19,18 +19,18 @@ def run(*args) -> str:
 
 def test_matrix_seed_loads_once_and_reads_another_copy_of_the_table(regions, tmp_path):
     """The shipped table gives 20 activities; a second run and a copy of the same table add nothing."""
-    assert "activities created: 20" in run("matrix_seed")
+    assert "20 kegiatan baru" in run("matrix_seed")
     copy = tmp_path / "SUMMARY.en.md"
     from geliat.coordination.seeds import ACTION_MATRIX
 
     copy.write_text("# The plan\n\nSome text.\n\n" + ACTION_MATRIX, encoding="utf-8")
-    assert "activities created: 0" in run("matrix_seed", "--source", str(copy))
+    assert "0 kegiatan baru" in run("matrix_seed", "--source", str(copy))
     assert Activity.objects.count() == 20
 
 
 def test_matrix_seed_reports_a_missing_file(regions, tmp_path):
     """A --source that cannot be read stops with a clear message."""
-    with pytest.raises(CommandError, match="Cannot read"):
+    with pytest.raises(CommandError, match="tidak dapat dibaca"):
         run("matrix_seed", "--source", str(tmp_path / "nowhere.md"))
 
 
@@ -38,7 +38,7 @@ def test_coordination_refresh_rebuilds_the_figures(regions):
     """The command rebuilds the summary: a new salon in Gerbo is counted, verified."""
     business_at(GERBO, group=AffectedGroup.SALON)
 
-    assert run("coordination_refresh").startswith("done:")
+    assert run("coordination_refresh").startswith("Ringkasan koordinasi done:")
 
     stat = AreaStat.objects.get(desa_code=GERBO, affected_group=AffectedGroup.SALON)
     assert (stat.businesses, stat.verified, stat.kecamatan_code) == (1, 1, "35.14.01")

@@ -32,6 +32,6 @@ def test_the_seed_leaves_a_programme_the_regency_edited(db):
 def test_the_command_reports_what_it_did(db, capsys):
     """``geliat programmes_seed`` prints how many were created."""
     call_command("programmes_seed")
-    assert "created" in capsys.readouterr().out
+    assert "14 ditambahkan" in capsys.readouterr().out
     call_command("programmes_seed")
-    assert "0 created" in capsys.readouterr().out
+    assert "0 ditambahkan, 14 sudah ada" in capsys.readouterr().out

@@ -2,12 +2,13 @@
 open data now (cron, or after a large import); ``--queue`` leaves it to the task worker."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from geliat.coordination.services import coordination_stats_refresh, stats_refresh_request
 
 
 class Command(BaseCommand):
-    help = "Rebuild the coordination summary tables (dashboards, map, reports, open data)."
+    help = "Hitung ulang tabel ringkasan koordinasi (dasbor, peta, laporan, data terbuka)."
 
     def add_arguments(self, parser):
         parser.add_argument("--queue", action="store_true", help="Queue it as a background task instead of running it here.")
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, queue: bool = False, **options):
         if queue:
             run = stats_refresh_request(actor="sistem")
-            self.stdout.write(f"queued: run {run.pk} ({run.status})")
+            self.stdout.write(_("Masuk antrean: hitungan %(id)s (%(status)s).") % {"id": run.pk, "status": run.status})
             return
         run = coordination_stats_refresh()
-        self.stdout.write(f"{run.status}: {run.rows} rows in {run.seconds or 0:.1f} s")
+        self.stdout.write(
+            _("Ringkasan koordinasi %(status)s: %(rows)d baris, %(seconds).1f detik.")
+            % {"status": run.status, "rows": run.rows, "seconds": run.seconds or 0}
+        )
