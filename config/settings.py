@@ -275,6 +275,12 @@ GELIAT_COORDINATION_STATS_MAX_AGE = int(os.environ.get("GELIAT_COORDINATION_STAT
 GELIAT_OPEN_DATA_MIN_COUNT = int(os.environ.get("GELIAT_OPEN_DATA_MIN_COUNT", "5"))
 # Backend of full runs: duckdb (in-process) or spark.
 GELIAT_DEDUP_BACKEND = os.environ.get("GELIAT_DEDUP_BACKEND", "duckdb")
+# The trained model (JSON); absent: the model packaged with Geliat.
+GELIAT_DEDUP_MODEL_PATH = os.environ.get("GELIAT_DEDUP_MODEL_PATH") or str(VAR_DIR / "dedup" / "model.json")
+# DuckDB threads and memory limit for a run; Spark driver memory.
+GELIAT_DEDUP_THREADS = int(os.environ.get("GELIAT_DEDUP_THREADS", "2"))
+GELIAT_DEDUP_MEMORY = os.environ.get("GELIAT_DEDUP_MEMORY", "3GB")
+GELIAT_DEDUP_SPARK_MEMORY = os.environ.get("GELIAT_DEDUP_SPARK_MEMORY", "2g")
 GELIAT_NOTIFY_EMAIL = _flag("GELIAT_NOTIFY_EMAIL")
 GELIAT_WHATSAPP_GATEWAY_URL = os.environ.get("GELIAT_WHATSAPP_GATEWAY_URL", "")
 GELIAT_WHATSAPP_GATEWAY_TOKEN = os.environ.get("GELIAT_WHATSAPP_GATEWAY_TOKEN", "")

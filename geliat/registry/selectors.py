@@ -68,8 +68,13 @@ def get_registration_for_user_or_404(*, user, pk) -> Registration:
     return _get_or_404(registrations_for_user(user), pk=pk)
 
 
-def person_filter(queryset: QuerySet[Person], *, q: str = "", region: str = "") -> QuerySet[Person]:
-    """Narrow a people list by name or NIK digits, and by region code prefix."""
+def person_filter(
+    queryset: QuerySet[Person], *, q: str = "", region: str = "", include_merged: bool = True
+) -> QuerySet[Person]:
+    """Narrow a people list by name or NIK digits, and by region code prefix; without
+    ``include_merged``, records merged into another (duplicates settled by dedup) are left out."""
+    if not include_merged:
+        queryset = queryset.filter(merged_into__isnull=True)
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         if len(digits) >= 6 and len(digits) == len(q.replace(" ", "")):

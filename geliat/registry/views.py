@@ -136,10 +136,17 @@ def business_list(request):
 
 @login_required
 def person_list(request):
+    # Records merged into another are one person with their survivor: hidden unless asked for.
+    include_merged = request.GET.get("merged") == "1"
     queryset = selectors.person_filter(
-        selectors.people_for_user(request.user), q=request.GET.get("q", ""), region=request.GET.get("region", "")
+        selectors.people_for_user(request.user), q=request.GET.get("q", ""), region=request.GET.get("region", ""),
+        include_merged=include_merged,
     )
-    context = {"page": _page(request, selectors.with_desa_name(queryset)), "region_choices": _region_filter_choices(request.user)}
+    context = {
+        "page": _page(request, selectors.with_desa_name(queryset)),
+        "region_choices": _region_filter_choices(request.user),
+        "merged_filter": True,
+    }
     template = "registry/person_list.html#rows" if request.htmx else "registry/person_list.html"
     return render(request, template, context)
 
@@ -154,6 +161,11 @@ def person_detail(request, pk):
             "person": person,
             "nik_masked": mask_nik(person.nik),
             "phone_masked": mask_phone(person.phone),
+            # Merged into another record: that one (the survivor) is who this person is.
+            "survivor": person.merged_into,
+            "survivor_visible": person.merged_into_id is not None
+            and selectors.people_for_user(request.user).filter(pk=person.merged_into_id).exists(),
+            "merged_records": list(person.merged_records.order_by("pk")),
             "businesses": selectors.businesses_for_user(request.user).filter(owner=person),
             "history": selectors.record_history(person)[:50],
         },

@@ -149,6 +149,7 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid": _lazy("Isi jumlah hari dengan angka, misalnya 3.")},
     )
     warnings = forms.BooleanField(label=_lazy("Hanya yang NIK-nya berperingatan"), required=False)
+    duplicates = forms.BooleanField(label=_lazy("Hanya yang diduga data ganda"), required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
         """``regions``: the sub-regions of the officer's node the queue can be narrowed to."""
@@ -165,6 +166,7 @@ class QueueFilterForm(forms.Form):
             "affected_group": cleaned.get("group"),
             "min_days": cleaned.get("min_days"),
             "warnings": bool(cleaned.get("warnings")),
+            "duplicates": bool(cleaned.get("duplicates")),
         }
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from geliat.core.scope import region_prefix_q, user_region_q
+from geliat.dedup.selectors import has_open_pair
 from geliat.verification.models import LEVELS, Decision, Verification
 
 
@@ -34,6 +35,7 @@ def queue_for_user(
     affected_group: int | None = None,
     min_days: int | None = None,
     warnings: bool = False,
+    duplicates: bool = False,
 ) -> QuerySet[Verification]:
     """What waits for this officer's decision, oldest first, with the queue filters."""
     if not user.region_id:
@@ -47,6 +49,9 @@ def queue_for_user(
         queryset = queryset.filter(waiting_since__lte=timezone.now() - datetime.timedelta(days=min_days))
     if warnings:
         queryset = queryset.exclude(registration__person__nik_warnings=[])
+    if duplicates:
+        # Suspected duplicates: the owner has a candidate pair waiting for a decision.
+        queryset = queryset.filter(has_open_pair("registration__person"))
     return queryset.select_related("registration__business", "registration__person").order_by("waiting_since", "pk")
 
 

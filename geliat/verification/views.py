@@ -20,6 +20,7 @@ from geliat.accounts.models import Role
 from geliat.core.forms import add_service_errors
 from geliat.core.ratelimit import rate_limited
 from geliat.core.scope import user_covers, user_region_q
+from geliat.dedup.selectors import open_pairs_by_person
 from geliat.registry.forms import StatusForm
 from geliat.registry.selectors import registration_for_status
 from geliat.verification import selectors, services
@@ -85,11 +86,14 @@ def queue(request):
     page = Paginator(selectors.queue_for_user(user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     # The desa's name for includes/place.html ("Gerbo, RT 001/RW 001"), one query for the page.
     desa_names = dict(Region.objects.filter(code__in={_desa_code(v.region_code) for v in page}).values_list("code", "name"))
+    # The most likely open duplicate pair of each owner, for the "diduga ganda" badge.
+    duplicate_pairs = open_pairs_by_person({v.registration.person_id for v in page})
     now = timezone.now()
     for verification in page:
         business = verification.registration.business
         business.desa_name = desa_names.get(_desa_code(verification.region_code)) or business.region_id
         verification.days_waiting, verification.is_overdue = sla_state(verification, now=now)
+        verification.duplicate_pair_id = duplicate_pairs.get(verification.registration.person_id)
     unfiltered = not any(filters.values())
     context = {
         "form": form,
