@@ -264,8 +264,15 @@ def demo_populate(*, people: int, seed: int = 1, duplicate_rate: float = 0.03, a
         ]
         tracking_codes_draw_unique(registrations=registrations)
         Registration.objects.bulk_create(registrations, batch_size=_BATCH)
-        # As any registration: verification (and later dedup) start on their own.
-        registrations_announce(registration_ids=[r.pk for r in registrations])
+        # As any registration: verification (and later dedup) start on their own. The demo
+        # desa's records start at RT, for its officers; the rest of the list came, as such
+        # lists do, from the kabupaten, so they wait at the kabupaten level.
+        demo_desa = _demo_units()[Level.DESA].code
+        in_demo_desa = [r.pk for r, b in zip(registrations, businesses, strict=True) if b.region_id.startswith(demo_desa)]
+        registrations_announce(registration_ids=in_demo_desa)
+        registrations_announce(
+            registration_ids=sorted({r.pk for r in registrations} - set(in_demo_desa)), start_level=Level.KABUPATEN
+        )
         counts = {
             "people": len(new_people),
             "businesses": len(businesses),
@@ -337,3 +344,63 @@ def _place(region: Region) -> str:
         region = region.parent
         labels.append(region.label)
     return ", ".join(labels)
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoReach:
+    verified: int
+    enrolled: int
+    delivered: int
+
+
+# Of the records waiting at the kabupaten, the share the demo kabupaten officer approves, and
+# of those eligible for the demo programme, the share Diskop UM confirms (half delivered).
+_DEMO_VERIFIED_SHARE = 0.6
+_DEMO_ENROLLED_SHARE = 0.5
+_DEMO_PROGRAMME = "pemasaran-daring"
+
+
+def demo_reach_populate() -> DemoReach:
+    """Give the dashboards, the gap report and the map something to show, the way officers
+    would: the demo kabupaten officer approves part of the records waiting at the kabupaten,
+    and the demo OPD user (Diskop UM) builds a proposal of its online-marketing programme,
+    confirms half of it and records deliveries for half of those. Everything goes through the
+    verification and programme services, so it is checked and audited like real work."""
+    from geliat.programmes.models import Programme
+    from geliat.programmes.services import (
+        delivery_record,
+        programmes_seed,
+        proposal_build,
+        proposal_rows_confirm,
+    )
+    from geliat.verification.models import Verification
+    from geliat.verification.services import verification_bulk_approve
+
+    demo_accounts_ensure()
+    officer = User.objects.get(username="demo.kabupaten")
+    waiting = list(
+        Verification.objects.filter(node_code=officer.region_id, status=Verification.Status.WAITING)
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    chosen = waiting[: int(len(waiting) * _DEMO_VERIFIED_SHARE)]
+    verified = 0
+    for start in range(0, len(chosen), _BATCH):
+        verified += len(verification_bulk_approve(actor=officer, verification_ids=chosen[start : start + _BATCH]).approved)
+    programmes_seed()
+    programme = Programme.objects.filter(code=_DEMO_PROGRAMME).first()
+    opd = User.objects.get(username="demo.opd")
+    if programme is None or not programme.agencies.filter(pk=opd.agency_id).exists():
+        return DemoReach(verified=verified, enrolled=0, delivered=0)
+    proposal = proposal_build(actor=opd, programme=programme)
+    rows = list(proposal.rows.order_by("pk").values_list("pk", flat=True))
+    confirmed = proposal_rows_confirm(
+        actor=opd, proposal=proposal, row_ids=rows[: int(len(rows) * _DEMO_ENROLLED_SHARE)]
+    ).confirmed
+    delivered = 0
+    for row in confirmed[: len(confirmed) // 2]:
+        delivery_record(
+            actor=opd, enrolment=row.enrolment, delivered_on=programme.starts_on,
+            item=programme.benefit_item or programme.name,
+        )
+        delivered += 1
+    return DemoReach(verified=verified, enrolled=len(confirmed), delivered=delivered)

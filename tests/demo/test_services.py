@@ -8,7 +8,12 @@ from django.db.models import Count, F
 
 from geliat.accounts.models import Role, User
 from geliat.audit.models import AuditEvent
-from geliat.demo.services import DEMO_PASSWORD, demo_accounts_ensure, demo_populate
+from geliat.demo.services import (
+    DEMO_PASSWORD,
+    demo_accounts_ensure,
+    demo_populate,
+    demo_reach_populate,
+)
 from geliat.registry.models import Business, Channel, Koperasi, Person, Registration
 from geliat.registry.nik import nik_check
 from geliat.registry.selectors import businesses_for_user
@@ -205,3 +210,22 @@ def test_an_existing_dusun_is_reused(regions):
     assert logins["demo.dusun"].region.startswith("Dusun Sumberejo, Desa Dawuhansengon")
     rt = User.objects.get(username="demo.rt").region
     assert rt.parent.parent.name == "Sumberejo"
+
+
+def test_the_demo_has_verified_and_reached_businesses_and_work_left_in_the_demo_desa(regions):
+    """After the demo, part of the list is verified by the kabupaten officer and the online-marketing
+    programme has recipients and deliveries, so dashboards and gap reports show something; the demo
+    desa's records still wait for its RT officer."""
+    from geliat.programmes.models import Delivery, Enrolment
+    from geliat.verification.models import Verification
+    from geliat.verification.selectors import queue_for_user
+
+    demo_populate(people=300, seed=4)
+    reach = demo_reach_populate()
+
+    verified = Verification.objects.filter(status=Verification.Status.VERIFIED).count()
+    assert verified == reach.verified > 0
+    assert Enrolment.objects.filter(programme__code="pemasaran-daring").count() == reach.enrolled > 0
+    assert Delivery.objects.count() == reach.delivered > 0
+    assert Verification.objects.filter(status=Verification.Status.WAITING, node_code="35.14").exists()
+    assert queue_for_user(User.objects.get(username="demo.rt")).exists()

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from geliat.demo.services import demo_guard, demo_populate
+from geliat.demo.services import demo_guard, demo_populate, demo_reach_populate
 from geliat.registry.models import Person
 
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Registri sudah berisi data; data demo tidak dibuat."))
                 return
             result = demo_populate(people=people, seed=seed, duplicate_rate=duplicates)
+            reach = demo_reach_populate()
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(
@@ -46,4 +47,9 @@ class Command(BaseCommand):
                 "rejected": result.rejected,
                 "seconds": result.seconds,
             }
+        )
+        self.stdout.write(
+            _("Demo kerja petugas: %(verified)d usaha diverifikasi kabupaten, %(enrolled)d ditetapkan sebagai "
+              "penerima program, %(delivered)d sudah disalurkan.")
+            % {"verified": reach.verified, "enrolled": reach.enrolled, "delivered": reach.delivered}
         )
