@@ -27,15 +27,13 @@ import datetime
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+from bench.pg import run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = os.environ.get("GELIAT_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "geliat_bench_coordination"
 RECORDS = int(os.environ.get("BENCH_COORDINATION_RECORDS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
@@ -337,34 +335,8 @@ def _worker() -> dict:
 # ---------------------------------------------------------------- the parent
 
 
-def _postgres(statement: str) -> list[tuple]:
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        cursor = connection.execute(statement)
-        return cursor.fetchall() if cursor.description else []
-
-
 def measure() -> dict:
-    try:
-        if not _postgres(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"):
-            _postgres(f"CREATE DATABASE {PG_DATABASE}")
-    except psycopg.OperationalError as exc:
-        return {"error": f"PostgreSQL unavailable: {exc}"}
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG_SERVER}/{PG_DATABASE}",
-        "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    try:
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker"], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-        )
-    except subprocess.CalledProcessError as exc:
-        raise RuntimeError(exc.stderr[-3000:]) from exc
-    finally:
-        if os.environ.get("BENCH_COORDINATION_DROP") == "1":
-            _postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(__file__, PG_DATABASE, drop_env="BENCH_COORDINATION_DROP")
 
 
 def markdown(results: dict) -> str:

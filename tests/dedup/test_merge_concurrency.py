@@ -1,10 +1,7 @@
 """Two officers deciding the same pair at the same moment: one wins, the other is told,
 and the data is exactly what the winner decided."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from geliat.dedup.models import CandidatePair, Merge
 from geliat.dedup.services import (
@@ -16,35 +13,8 @@ from geliat.dedup.services import (
     person_unmerge,
 )
 from geliat.registry.models import Person
+from tests.concurrency import race
 from tests.dedup.test_workflow_support import GERBO, officer, twins
-
-
-def race(*calls):
-    """Run ``calls`` in threads released together; each call's result or exception, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    """Rows committed for real, so other threads' connections see and contend for them."""
-    assert not (connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db())
 
 
 @pytest.fixture

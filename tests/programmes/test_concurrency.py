@@ -6,10 +6,8 @@ makes the second wait and then fail).
 """
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 
 from geliat.programmes.models import Enrolment, EnrolmentClaim
 from geliat.programmes.services import (
@@ -18,35 +16,8 @@ from geliat.programmes.services import (
     proposal_build,
     proposal_rows_confirm,
 )
+from tests.concurrency import race
 from tests.programmes.conftest import make_programme
-
-
-def race(*calls):
-    """Run ``calls`` in threads released together; each call's result or exception, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    """Rows committed for real, so other threads' connections see them and contend for them."""
-    assert not (connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db())
 
 
 @pytest.fixture

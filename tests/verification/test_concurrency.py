@@ -1,9 +1,6 @@
 """Two decisions on one record at once: exactly one wins, the other is told, nothing is lost."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from geliat.verification.models import Decision, Verification
 from geliat.verification.services import (
@@ -13,6 +10,7 @@ from geliat.verification.services import (
     verification_reject,
     verification_return,
 )
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.verification.conftest import DUSUN_RT
 
@@ -67,35 +65,6 @@ def test_a_bulk_approval_with_an_old_version_refuses_what_another_officer_return
 
 
 # --- Truly at once: two threads, each with its own database connection ---------------
-
-
-def race(*calls):
-    """Run ``calls`` in threads released together; each call's result or exception, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome is what the test inspects
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    """Rows committed for real, so that other threads' connections see them and contend for them
-    (config/test_settings.py gives SQLite a file test database, where writers wait their turn)."""
-    assert not (connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db())
 
 
 def test_two_officers_deciding_at_the_same_moment_one_wins(committed_db, submit, two_rt_officers):
