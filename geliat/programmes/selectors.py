@@ -189,6 +189,38 @@ def benefit_conflicts(programme: Programme, identities: set[int]) -> dict[int, P
     return out
 
 
+def doubled_benefits(user, *, limit: int = 50) -> list[tuple[Enrolment, Enrolment]]:
+    """Pairs of active enrolments in view that benefit one identity twice: the same programme,
+    or two programmes of one overlap class whose periods overlap.
+
+    Enrolment refuses this from the start; it shows up when dedup later finds two records,
+    each already enrolled, to be one person (``merged_into``). Oldest first, at most ``limit``.
+    """
+    active = (
+        enrolments_for_user(user).filter(status__in=Enrolment.ACTIVE)
+        .annotate(_identity=Coalesce("person__merged_into_id", "person_id"))
+    )
+    # Identities with more than one active enrolment at all: the only ones that can double.
+    repeated = (
+        active.values("_identity").annotate(n=Count("pk", distinct=True)).filter(n__gt=1).values("_identity")
+    )
+    by_identity: dict[int, list[Enrolment]] = {}
+    for enrolment in active.filter(_identity__in=repeated).order_by("confirmed_at", "pk"):
+        by_identity.setdefault(enrolment._identity, []).append(enrolment)
+    pairs = []
+    for enrolments in by_identity.values():
+        for index, first in enumerate(enrolments):
+            for second in enrolments[index + 1 :]:
+                a, b = first.programme, second.programme
+                same_class = a == b or (
+                    a.overlap_class and a.overlap_class == b.overlap_class
+                    and a.starts_on <= b.ends_on and b.starts_on <= a.ends_on
+                )
+                if same_class and first.pk != second.pk:
+                    pairs.append((first, second))
+    return pairs[:limit]
+
+
 def programme_counts(programme: Programme) -> dict:
     """Active enrolments, deliveries and what was paid out, for the programme page."""
     active = Enrolment.objects.filter(programme=programme, status__in=Enrolment.ACTIVE)

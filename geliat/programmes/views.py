@@ -244,9 +244,15 @@ def enrolment_list(request):
     page = _page(request, enrolments)
     for enrolment in page:
         enrolment.nik_masked = mask_nik(enrolment.person.nik)
+    doubled = selectors.doubled_benefits(request.user)
+    for first, _second in doubled:
+        first.nik_masked = mask_nik(first.person.nik)
     return render(
         request, "programmes/enrolment_list.html",
-        {"page": page, "statuses": Enrolment.Status.choices, "programmes": selectors.programmes_for_user(request.user).order_by("name")},
+        {
+            "page": page, "statuses": Enrolment.Status.choices, "doubled": doubled,
+            "programmes": selectors.programmes_for_user(request.user).order_by("name"),
+        },
     )
 
 

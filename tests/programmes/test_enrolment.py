@@ -219,3 +219,27 @@ def test_a_closed_programme_takes_no_one(make_business, cash_aid, agency_user):
     with pytest.raises(EnrolmentRefused) as refused:
         enrolment_create(actor=agency_user, programme=cash_aid, person=business.owner, business=business)
     assert refused.value.code == "closed"
+
+
+def test_a_merge_that_reveals_a_doubled_benefit_is_shown_to_those_who_see_both(
+    client, make_business, person_factory, cash_aid, second_aid, agency_user, coordinator, other_desa_officer
+):
+    """Two records, each enrolled in one of two programmes of one class before dedup found them to
+    be one person: after the merge the recipients page names the person and both programmes, for
+    the coordinator; before the merge, or for an officer of another desa, nothing is shown."""
+    from geliat.registry.models import Person
+
+    first, second = make_business(), make_business()
+    enrolment_create(actor=agency_user, programme=cash_aid, person=first.owner, business=first)
+    enrolment_create(actor=agency_user, programme=second_aid, person=second.owner, business=second)
+    client.force_login(coordinator)
+    url = "/program/penerima/"
+    assert 'data-testid="doubled-benefits"' not in client.get(url).content.decode()
+
+    Person.objects.filter(pk=second.owner_id).update(merged_into=first.owner)
+    page = client.get(url).content.decode()
+
+    section = page.split('data-testid="doubled-benefits"')[1].split("</section>")[0]
+    assert first.owner.full_name in section and "Bantuan Uji" in section and "Bantuan Kedua" in section
+    client.force_login(other_desa_officer)
+    assert 'data-testid="doubled-benefits"' not in client.get(url).content.decode()
