@@ -3,7 +3,6 @@ penta helix actors, monthly reports, and the public open-data page."""
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +36,7 @@ from geliat.core.forms import add_service_errors
 from geliat.core.masking import mask_phone
 from geliat.registry.models import AffectedGroup
 from geliat.wilayah.models import Level, Region
-from geliat.wilayah.selectors import region_children
+from geliat.wilayah.selectors import get_region_or_404, regency, region_children
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -180,7 +179,7 @@ def map_view(request):
     if scope.level == Level.KABUPATEN:
         kecamatan = reader.area("kecamatan", scope=scope, level=Level.KECAMATAN)
     else:
-        kecamatan = Region.objects.get(code=scope.code[:8]) if len(scope.code) >= 8 else None
+        kecamatan = get_region_or_404(scope.code[:8]) if len(scope.code) >= 8 else None
     stats = _freshness()
     if kecamatan is not None:
         level, drawing_within, within = Level.DESA, kecamatan.code, kecamatan
@@ -497,7 +496,7 @@ def agency_detail(request, code):
     """An OPD's own view: its staff, the matrix activities it answers for, its programmes'
     reach, where it works, and its reports."""
     agency = selectors.get_agency_for_user_or_404(user=request.user, code=code)
-    scope = selectors.dashboard_region(request.user) or Region.objects.get(code=settings.GELIAT_REGENCY_CODE)
+    scope = selectors.dashboard_region(request.user) or regency()
     stats = _freshness()
     view = selectors.three_w(within=scope, agency=agency)
     staff = [
