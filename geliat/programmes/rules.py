@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -309,7 +310,7 @@ def _leaf_q(leaf: dict, *, programme, per_row: bool = False) -> Q:
         return Q(**{f"{name}__{op}": value})
     if name == "owner_age":
         # Age on the programme's first day: age ≥ N ⇔ born on or before that day N years earlier.
-        start = programme.starts_on if programme is not None else datetime.date.today()
+        start = programme.starts_on if programme is not None else timezone.localdate()
         years = int(value)
         if op == "gte":
             return Q(owner__birth_date__lte=_years_before(start, years))

@@ -115,13 +115,18 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2}|\d{4})$")
 _WORDY = re.compile(r"^(\d{1,2})[-/. ]+([a-z]+)[-/. ,]+(\d{4})$")
 _COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
-_TODAY_YEAR = datetime.date.today().year
+
+
+def _this_year() -> int:
+    # Read when used, not at import: a worker running across New Year sees the new year.
+    return datetime.date.today().year
 
 
 def _date(year: int, month: int, day: int) -> datetime.date | None:
     if year < 100:
-        year += 1900 if year > _TODAY_YEAR % 100 else 2000
-    if not 1900 <= year <= _TODAY_YEAR:
+        this_year = _this_year()
+        year += 1900 if year > this_year % 100 else 2000
+    if not 1900 <= year <= _this_year():
         return None
     try:
         return datetime.date(year, month, day)
@@ -155,7 +160,7 @@ def clean_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        return value if 1900 <= value.year <= _TODAY_YEAR else None
+        return value if 1900 <= value.year <= _this_year() else None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else clean_date(value.date())
     text = _text(value)
