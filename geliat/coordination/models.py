@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geliat.accounts.models import Agency
+from geliat.core.models import Stamped
 from geliat.programmes.models import Programme
 from geliat.registry.models import AffectedGroup
 from geliat.wilayah.models import Level, Region
@@ -75,20 +76,7 @@ class Indicator(models.TextChoices):
     MANUAL = "manual", _("Diisi manual oleh penanggung jawab")
 
 
-class Versioned(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Bumped by every service write: a stale form is refused instead of overwriting.
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        abstract = True
-
-
-class Actor(Versioned):
+class Actor(Stamped):
     """A penta helix actor: a university, a business association, a CSR forum, a newspaper…"""
 
     name = models.CharField(_("nama"), max_length=200)
@@ -121,7 +109,7 @@ class Actor(Versioned):
         return [str(Offer(value).label) for value in self.offers if value in Offer.values]
 
 
-class Activity(Versioned):
+class Activity(Stamped):
     """One programme/activity of the action matrix, for one affected group."""
 
     code = models.CharField(_("kode"), max_length=10, unique=True)
@@ -179,7 +167,7 @@ class Activity(Versioned):
             )})
 
 
-class Engagement(Versioned):
+class Engagement(Stamped):
     """Who does what where: an agency or a penta helix actor carrying out a matrix
     activity in a kecamatan, a desa, or the whole regency."""
 

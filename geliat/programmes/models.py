@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from geliat.accounts.models import Agency
+from geliat.core.models import Stamped
 from geliat.registry.models import Business, Person
 
 
@@ -57,7 +58,7 @@ def month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date
     return months
 
 
-class Programme(models.Model):
+class Programme(Stamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Konsep")
         OPEN = "open", _("Berjalan")
@@ -87,12 +88,6 @@ class Programme(models.Model):
     # Run by the regency through Geliat (proposals, enrolments) or elsewhere (a bank's KUR,
     # Prakerja): the latter are applied for through Assistance and arrive as outside lists.
     run_here = models.BooleanField(_("dijalankan melalui Geliat"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -425,7 +420,7 @@ class OutsideListEntry(models.Model):
         return f"{self.outside_list_id}#{self.row_number}"
 
 
-class Assistance(models.Model):
+class Assistance(Stamped):
     """A business's application to a programme run elsewhere, helped by an officer."""
 
     class Status(models.TextChoices):
@@ -456,12 +451,6 @@ class Assistance(models.Model):
     amount_requested = models.BigIntegerField(_("nilai diajukan (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)])
     amount_approved = models.BigIntegerField(_("nilai disetujui (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)])
     outcome = models.TextField(_("hasil/catatan"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from geliat.core.models import Stamped
 from geliat.wilayah.models import Region
 from geliat.wilayah.text import name_key
 
@@ -93,19 +94,6 @@ class Located(models.Model):
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     # The deepest known node: RT when the desa keeps its RT units, else RW, dusun or desa.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah"))
-
-    class Meta:
-        abstract = True
-
-
-class Stamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Bumped by every service write: a stale form is refused instead of overwriting.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
