@@ -31,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.pg import run_worker
+from bench.pg import percentile, run_worker, tracking_code
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "geliat_bench_coordination"
@@ -85,15 +85,6 @@ class _Copier:
                 copy.write_row([values[name] for name in names])
 
 
-def _tracking_code(number: int) -> str:
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    chars = []
-    for _ in range(8):
-        number, digit = divmod(number, 32)
-        chars.append(alphabet[digit])
-    return f"GLT-{''.join(chars[:4])}-{''.join(chars[4:])}"
-
-
 def _fill_registry(now) -> None:
     from geliat.registry.models import Business, Person, Registration
     from geliat.verification.models import Verification
@@ -128,7 +119,7 @@ def _fill_registry(now) -> None:
 
     _Copier(Business).copy(business(i) for i in ids)
     _Copier(Registration).copy(
-        {"id": i, "tracking_code": _tracking_code(i), "person_id": i, "business_id": i, "channel": "officer",
+        {"id": i, "tracking_code": tracking_code(i), "person_id": i, "business_id": i, "channel": "officer",
          "status": "submitted", "created_at": now - datetime.timedelta(days=i % 90)}
         for i in ids
     )
@@ -221,11 +212,6 @@ def _fill() -> float:
     return time.perf_counter() - started
 
 
-def _percentile(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _raw_aggregates() -> dict:
     """The live GROUP BY over the registry, per kecamatan and per desa: what the pages would
     run without the summary table."""
@@ -244,7 +230,7 @@ def _raw_aggregates() -> dict:
                 cursor.execute(sql, [settings.GELIAT_REGENCY_CODE + ".%"])
                 rows = len(cursor.fetchall())
                 times.append(time.perf_counter() - started)
-        out[key] = {"p50": _percentile(times, 0.5), "p95": _percentile(times, 0.95), "rows": rows}
+        out[key] = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "rows": rows}
     return out
 
 
@@ -293,8 +279,8 @@ def _pages(raw: dict) -> list[dict]:
         rows.append({
             "page": label, "url": url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""),
             "queries": len(statements), "kb": size / 1024,
-            "p50": _percentile(page, 0.5), "p95": _percentile(page, 0.95),
-            "own_p50": _percentile(own, 0.5), "own_p95": _percentile(own, 0.95),
+            "p50": percentile(page, 0.5), "p95": percentile(page, 0.95),
+            "own_p50": percentile(own, 0.5), "own_p95": percentile(own, 0.95),
             "raw_key": raw_key, "raw_p95": raw[raw_key]["p95"], "raw_p50": raw[raw_key]["p50"],
         })
     return rows

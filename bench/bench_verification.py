@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.pg import run_worker
+from bench.pg import percentile, run_worker, tracking_code
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "geliat_bench_verif"
@@ -41,18 +41,9 @@ STATES = [
     (("waiting", "desa"), 40), (("waiting", "kecamatan"), 25), (("waiting", "kabupaten"), 15),
     (("verified", ""), 14), (("returned", "desa"), 4), (("rejected", "kecamatan"), 2),
 ]
-_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 # ---------------------------------------------------------------- the worker (own process)
-
-
-def _tracking_code(number: int) -> str:
-    chars = []
-    for _ in range(8):
-        number, digit = divmod(number, 32)
-        chars.append(_CODE_ALPHABET[digit])
-    return f"GLT-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
 class _Copier:
@@ -121,7 +112,7 @@ def _insert(first_id: int, places: list[tuple[str, str, str]], *, now, seed: int
     )
     _Copier(Registration).copy(
         {
-            "id": i, "tracking_code": _tracking_code(i), "person_id": i, "business_id": i, "channel": "officer",
+            "id": i, "tracking_code": tracking_code(i), "person_id": i, "business_id": i, "channel": "officer",
             "status": "submitted", "created_at": now - ages[i - first_id],
         }
         for i in ids
@@ -224,11 +215,6 @@ def _bulk_approval() -> dict:
     return {"ours": min(ours), "peer": min(peer)}
 
 
-def _percentile(times: list[float], share: float) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _queue_pages() -> list[dict]:
     """p50/p95 of the page and of its own SQL replayed, per queue."""
     from django.db import connection
@@ -274,8 +260,8 @@ def _queue_pages() -> list[dict]:
         rows.append(
             {
                 "queue": label, "waiting": queue_for_user(user, **filters).count(), "queries": len(statements),
-                "page_p50": _percentile(page, 0.5), "page_p95": _percentile(page, 0.95),
-                "sql_p50": _percentile(raw, 0.5), "sql_p95": _percentile(raw, 0.95),
+                "page_p50": percentile(page, 0.5), "page_p95": percentile(page, 0.95),
+                "sql_p50": percentile(raw, 0.5), "sql_p95": percentile(raw, 0.95),
             }
         )
     return rows

@@ -1,4 +1,4 @@
-"""The harness the PostgreSQL benchmarks at a million rows share.
+"""The harness the PostgreSQL benchmarks at a million rows share, and their small helpers.
 
 Each keeps its own database between runs (filling it takes minutes) and does its work in a
 child process (``python bench/bench_X.py --worker``) on that database with the test settings;
@@ -51,3 +51,21 @@ def run_worker(script: str, database: str, *, drop_env: str) -> dict:
         if os.environ.get(drop_env) == "1":
             postgres(f"DROP DATABASE IF EXISTS {database}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def percentile(times: list[float], share: float) -> float:
+    """The value below which ``share`` of ``times`` lie (nearest rank)."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def tracking_code(number: int) -> str:
+    """A unique, deterministic registration tracking code for the ``number``-th bulk-filled row."""
+    chars = []
+    for _ in range(8):
+        number, digit = divmod(number, 32)
+        chars.append(_CODE_ALPHABET[digit])
+    return f"GLT-{''.join(chars[:4])}-{''.join(chars[4:])}"

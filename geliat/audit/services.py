@@ -43,12 +43,17 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, 
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
-def _actor_label(actor) -> str:
-    if actor is None:
-        return "publik"
+def actor_user(actor):
+    """The account behind ``actor``: None for a text actor (the system, "sistem") and for the
+    public (None or an anonymous user)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def actor_label(actor) -> str:
+    """How the trail names ``actor``: the text itself, the username, or "publik"."""
     if isinstance(actor, str):
         return actor
-    return actor.get_username()
+    return actor.get_username() if actor_user(actor) else "publik"
 
 
 def _client_ip(request) -> str | None:
@@ -73,7 +78,7 @@ def audit_record(
     user = actor if actor is not None and not isinstance(actor, str) and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

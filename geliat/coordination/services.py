@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from geliat.accounts.models import Agency
 from geliat.audit.models import AuditEvent
+from geliat.audit.services import actor_user as _user
 from geliat.audit.services import audit_object, audit_record, model_snapshot, snapshot_diff
 from geliat.coordination.models import (
     Activity,
@@ -37,10 +38,6 @@ from geliat.verification.models import Verification
 
 logger = logging.getLogger(__name__)
 
-
-def _user(actor):
-    """The account behind ``actor``, or None for "sistem" and other labels."""
-    return actor if actor is not None and not isinstance(actor, str) and actor.is_authenticated else None
 
 
 def _stale(expected_version: int, current: int) -> None:

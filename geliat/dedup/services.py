@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
+from geliat.audit.services import actor_label as _label
+from geliat.audit.services import actor_user as _user
 from geliat.audit.services import audit_record, model_snapshot
 from geliat.core.bulk import bulk_insert
 from geliat.core.scope import region_prefix_q, user_covers
@@ -76,14 +78,6 @@ class MergeRefused(ValidationError):
     """A merge or its undoing cannot go ahead; the message says why and what to do."""
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _label(actor) -> str:
-    if isinstance(actor, str):
-        return actor
-    return actor.get_username() if _user(actor) else "publik"
 
 
 def _check_decider(actor, *regions: str) -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
+from geliat.audit.services import actor_user as _user
 from geliat.audit.services import audit_object, audit_record, model_snapshot, snapshot_diff
 from geliat.programmes import selectors
 from geliat.programmes.models import (
@@ -58,9 +59,6 @@ class EnrolmentRefused(ValidationError):
         self.conflicting = conflicting
         super().__init__(message, code=code)
 
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _require_manage(actor, programme: Programme) -> None:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from geliat.accounts.models import Role
 from geliat.audit.models import AuditEvent
+from geliat.audit.services import actor_label as _label
+from geliat.audit.services import actor_user as _user
 from geliat.audit.services import audit_record
 from geliat.core.bulk import insert_rows
 from geliat.core.scope import user_covers
@@ -47,15 +49,6 @@ class NotYourTurn(PermissionDenied):
     """The officer may not decide on this record now; the message says why."""
 
 
-def _user(actor):
-    # A text actor is the system ("sistem"); None (or an anonymous user) is the public registrant.
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _label(actor) -> str:
-    if isinstance(actor, str):
-        return actor
-    return actor.get_username() if _user(actor) else "publik"
 
 
 def _rules_for(desa_codes: Iterable[str]) -> dict[str, VerificationRule]:
