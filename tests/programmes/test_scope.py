@@ -108,3 +108,26 @@ def test_a_missing_record_is_404_like_one_out_of_scope(client, coordinator, db):
     for name in ("proposal_detail", "enrolment_detail", "outside_list_detail", "assistance_detail", "business_programmes"):
         assert get(client, coordinator, reverse(f"programmes:{name}", args=[999999])).status_code == 404, name
     assert get(client, coordinator, reverse("programmes:detail", args=["tidak-ada"])).status_code == 404
+
+
+def test_another_agency_cannot_act_on_the_programme_its_proposal_or_its_enrolments(client, world, cash_aid, other_agency_user):
+    """Editing the programme, confirming or refusing proposal rows, cancelling an enrolment or
+    recording a delivery from another agency: 404, as for a record that does not exist; nothing changes."""
+    from geliat.programmes.models import Delivery
+
+    enrolment = world["enrolments"][GERBO]
+    row = world["proposal"].rows.first()
+    assert row is not None
+    client.force_login(other_agency_user)
+    for url, data in (
+        (reverse("programmes:edit", args=[cash_aid.code]), {"name": "Diambil alih"}),
+        (reverse("programmes:proposal_confirm", args=[world["proposal"].pk]), {"rows": [row.pk]}),
+        (reverse("programmes:proposal_row_refuse", args=[row.pk]), {"note": "bukan urusan"}),
+        (reverse("programmes:enrolment_cancel", args=[enrolment.pk]), {"reason": "dibatalkan", "version": enrolment.version}),
+        (reverse("programmes:delivery_create", args=[enrolment.pk]), {"delivered_on": "2020-09-01", "item": "x"}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    cash_aid.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert cash_aid.name != "Diambil alih"
+    assert enrolment.status == "confirmed" and not Delivery.objects.filter(enrolment=enrolment).exists()
