@@ -8,11 +8,12 @@ level without a ``skip`` decision saying why.
 
 import dataclasses
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,7 +95,6 @@ def _advance(verification: Verification, step: int, *, now, actor) -> list[Decis
 
 
 _VERIFICATION_COLUMNS = ("registration_id", "region_code", "chain", "status", "step", "level", "node_code", "waiting_since")
-_DECISION_COLUMNS = ("verification_id", "at", "level", "action", "reason", "actor_id", "actor_label")
 
 
 @transaction.atomic
@@ -113,25 +113,63 @@ def verification_start(*, registration_ids: list[int], actor="sistem", start_lev
     user, label = _user(actor), _label(actor)
     user_id = user.pk if user is not None else None
     # Records of one RT share their chain: built once (and stored as one JSON text).
-    chains: dict[str, tuple[list, list, int]] = {}
+    chains: dict[str, tuple[list, tuple]] = {}
     for start in range(0, len(registrations), _BATCH):
-        batch, steps = [], []
+        batch = []
         for pk, region_code in registrations[start : start + _BATCH]:
             if region_code not in chains:
                 chain = chain_for(region_code, rule=rules.get(_desa_of(region_code)), start_level=start_level)
-                chains[region_code] = (chain, *_skipped(chain, 0))
-            chain, skipped, step = chains[region_code]
-            batch.append((pk, region_code, chain, *_position(chain, step), now))
-            steps.append(skipped)
+                chains[region_code] = (chain, _position(chain, _skipped(chain, 0)[1]))
+            chain, position = chains[region_code]
+            batch.append((pk, region_code, chain, *position, now))
         # Imports start thousands at a time: rows go in without building a model for each.
         pks = insert_rows(Verification, _VERIFICATION_COLUMNS, batch)
-        rows = []
-        for pk, skipped in zip(pks, steps, strict=True):
-            rows.append((pk, now, "", Action.START, "", user_id, label))
-            rows += [(pk, now, entry["level"], Action.SKIP, entry["skip"], user_id, label) for entry in skipped]
-        insert_rows(Decision, _DECISION_COLUMNS, rows)
+        _decisions_start(pks, now=now, user_id=user_id, label=label)
         created += len(batch)
     return created
+
+
+def _decisions_start(verification_ids: list[int], *, now, user_id: int | None, label: str) -> None:
+    """A START decision for each new verification, then a SKIP for each level its chain skips
+    before its first waiting step (the reason from the chain), written by the database.
+
+    An import starts thousands of records whose chains skip several levels each: generating
+    those rows in SQL from the stored chains costs a fraction of building them in Python.
+    Within a record, START comes first and the skips follow in chain order (same time,
+    rising id), as the timeline reads them.
+    """
+    if not verification_ids:
+        return
+    table = connection.ops.quote_name(Decision._meta.db_table)
+    verifications = connection.ops.quote_name(Verification._meta.db_table)
+    at = Decision._meta.get_field("at").get_db_prep_save(now, connection)
+    columns = "verification_id, at, level, node_code, action, reason, fields, actor_id, actor_label"
+    if connection.vendor == "postgresql":
+        ids, empty = "v.id = ANY(%s)", "'[]'::jsonb"
+        skips = (
+            "CROSS JOIN LATERAL jsonb_array_elements(v.chain) WITH ORDINALITY AS j(entry, n) WHERE j.n <= v.step AND",
+            "j.entry->>'level'", "j.entry->>'skip'", "v.id, j.n",
+        )
+        id_param = list(verification_ids)
+    else:
+        ids, empty = "v.id IN (SELECT value FROM json_each(%s))", "'[]'"
+        skips = (
+            "JOIN json_each(v.chain) AS j ON j.key < v.step WHERE",
+            "json_extract(j.value, '$.level')", "json_extract(j.value, '$.skip')", "v.id, j.key",
+        )
+        id_param = json.dumps(list(verification_ids))
+    join, level, reason, order = skips
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT v.id, %s, '', '', %s, '', {empty}, %s, %s "
+            f"FROM {verifications} v WHERE {ids} ORDER BY v.id",
+            [at, Action.START, user_id, label, id_param],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT v.id, %s, {level}, '', %s, {reason}, {empty}, %s, %s "
+            f"FROM {verifications} v {join} {ids} ORDER BY {order}",
+            [at, Action.SKIP, user_id, label, id_param],
+        )
 
 
 def _check_turn(actor, verification: Verification) -> None:
