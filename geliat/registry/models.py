@@ -93,7 +93,11 @@ class Located(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     # The deepest known node: RT when the desa keeps its RT units, else RW, dusun or desa.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah"))
+    # Indexed by each model's own pattern-ops index, which serves both scope prefixes and
+    # equality; a second index on the key would only slow every insert (imports).
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah"), db_index=False
+    )
 
     class Meta:
         abstract = True
@@ -169,6 +173,7 @@ class Koperasi(Located, Stamped):
         ordering = ["name"]
         verbose_name = _("koperasi")
         verbose_name_plural = _("koperasi")
+        indexes = [models.Index(fields=["region"], name="koperasi_region_idx", opclasses=["varchar_pattern_ops"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["legal_number"], condition=~models.Q(legal_number=""), name="koperasi_legal_number_unique",

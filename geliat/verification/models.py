@@ -92,7 +92,10 @@ class Decision(models.Model):
         SEND_BACK = "send_back", _("Dikirim kembali ke tingkat bawah")
         RESUBMIT = "resubmit", _("Diperbaiki dan diajukan lagi")
 
-    verification = models.ForeignKey(Verification, on_delete=models.CASCADE, related_name="decisions")
+    # Indexed by decision_verif_idx (verification, at), whose prefix serves the key alone.
+    verification = models.ForeignKey(
+        Verification, on_delete=models.CASCADE, related_name="decisions", db_index=False
+    )
     at = models.DateTimeField(default=timezone.now)
     level = models.CharField(max_length=10, choices=Level.choices, blank=True)
     node_code = models.CharField(max_length=40, blank=True)
