@@ -72,7 +72,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
             pks = [pk for (pk,) in cursor.fetchall()]
         else:
             placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            per_statement = max(1, (connection.features.max_query_params or 999) // len(fields))
+            per_statement = max(1, _sqlite_max_params() // len(fields))
             values = list(zip(*columns, strict=True))
             for start in range(0, len(values), per_statement):
                 chunk = values[start : start + per_statement]
@@ -82,6 +82,15 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
                 )
                 pks += [pk for (pk,) in cursor.fetchall()]
     return pks
+
+
+def _sqlite_max_params() -> int:
+    """The bound parameters one SQLite statement takes. Django assumes 999, the limit of old
+    SQLite builds; current ones take 32,766, and fewer, longer statements insert faster."""
+    import sqlite3
+
+    connection.ensure_connection()
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def _prepare_column(column: list, field: models.Field) -> None:
