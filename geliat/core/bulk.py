@@ -1,15 +1,53 @@
 """Inserting many rows at once, faster than ``bulk_create`` for wide batches."""
 
+import contextlib
+import functools
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.db.models.base import ModelState
 from django.utils import timezone
+
+M = TypeVar("M", bound=models.Model)
 
 _PLAIN_TYPES = frozenset({
     "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey", "IntegerField",
     "PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "TextField",
 })
+
+
+def build(model: type[M], values: dict[str, Any]) -> M:
+    """A new, unsaved ``model`` instance with ``values`` (by attribute name: ``owner_id``, not
+    ``owner``) over its fields' defaults, for writers that make thousands per batch.
+
+    ``Model.__init__`` resolves every keyword against every field and sends two signals per
+    instance, which costs more than storing the row; the models built here have no field
+    that needs those signals. Callable defaults are called for each instance, as Django does.
+    """
+    static, dynamic = _defaults(model)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    attrs = obj.__dict__
+    attrs.update(static)
+    for name, default in dynamic:
+        attrs[name] = default()
+    attrs.update(values)
+    return obj
+
+
+@functools.cache
+def _defaults(model: type[models.Model]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...]]:
+    """(constant defaults by attribute name, (attribute name, callable default) pairs) of ``model``."""
+    static, dynamic = {}, []
+    for field in model._meta.concrete_fields:
+        if field.has_default() and callable(field.default):
+            dynamic.append((field.attname, field.default))
+        else:
+            static[field.attname] = field.get_default()
+    return static, tuple(dynamic)
 
 
 def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
@@ -118,3 +156,24 @@ def _prepare_column(column: list, field: models.Field) -> None:
             if value is not last:
                 last, db_value = value, field.get_db_prep_save(value, connection)
             column[index] = db_value
+
+
+@contextlib.contextmanager
+def few_collections() -> Iterator[None]:
+    """Run a bulk job with Python's cycle collector mostly out of the way, as it was after.
+
+    A batch of thousands of rows makes hundreds of thousands of objects that live until the
+    batch commits; each pass of the collector's oldest generation then walks them and every
+    object the process already held (Django, the region cache), which cost an import a
+    quarter of its time. The objects alive before the job are frozen (left out of every pass)
+    and passes come after 50,000 new objects instead of 700; the job's rows hold no reference
+    cycles, so memory stays flat.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

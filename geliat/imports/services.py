@@ -60,7 +60,7 @@ from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
-from geliat.core.bulk import bulk_insert, insert_rows
+from geliat.core.bulk import build, bulk_insert, few_collections, insert_rows
 from geliat.core.scope import user_region_code
 from geliat.imports.cleaning import CleanRow, RegionCache, cells_from_row, clean_row
 from geliat.imports.headers import guess_mapping, mapping_problems
@@ -325,7 +325,7 @@ def _run(job: ImportJob) -> bool:
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     seen = _DryRunSeen() if job.dry_run else None
-    with _Reports(job) as reports:
+    with _Reports(job) as reports, few_collections():
         batches = cleaned_batches(plan, rows_left=job.total_rows - job.processed, clean_chunk=clean_chunk)
         try:
             for batch in batches:
@@ -463,7 +463,7 @@ class _Batch:
                 self.by_key.setdefault((nik_of[business.owner_id], name_key(business.name)), business)
         self.by_external = {ext: by_pk[pk] for ext, pk in self.known_external.items() if pk in by_pk}
         self.new_people: list[Person] = []
-        self.new_businesses: list[tuple[_Row, Business]] = []
+        self.new_businesses: list[tuple[_Row, Business, Person]] = []  # (row, business, its owner)
         self.new_external: list[tuple[str, Business]] = []
         # id(record) → (record, snapshot before this batch changed it, row number)
         self.before: dict[int, tuple[models.Model, dict, int]] = {}
@@ -528,19 +528,20 @@ def _decide(work: _Batch, row: _Row, seen: _DryRunSeen | None) -> None:
     known_person = person is not None or (seen is not None and hash(nik) in seen.people)
     changed: list[str] = []
     if person is None:
-        person = Person(
-            **row.clean.person_data(), name_key=name_key(values["full_name"]), created_by=work.user,
-        )
-        person.region_id = row.region
+        person = build(Person, {
+            **row.clean.person_data(), "name_key": name_key(values["full_name"]), "created_by_id": work.user_id,
+            "region_id": row.region,
+        })
         work.people[nik] = person
         work.new_people.append(person)
     else:
         changed += work.assign(person, _changes(person, row.clean.person_data(given_only=True), row), row)
     if business is None:
-        business = Business(owner=person, **row.clean.business_data(), created_by=work.user)
-        business.region_id = row.region
+        business = build(Business, {
+            **row.clean.business_data(), "owner_id": person.pk, "created_by_id": work.user_id, "region_id": row.region,
+        })
         work.by_key[key] = business
-        work.new_businesses.append((row, business))
+        work.new_businesses.append((row, business, person))
         row.new_business = True
         if external_id:
             work.by_external[external_id] = business
@@ -592,13 +593,16 @@ def _event(work: _Batch, *, action: str, obj: models.Model, row_number: int | No
 
 def _write(work: _Batch, new_units: list[Region]) -> None:
     bulk_insert(Person, work.new_people)
-    businesses = [business for _row, business in work.new_businesses]
-    for business in businesses:
-        business.owner_id = business.owner.pk
+    businesses = []
+    for _row, business, owner in work.new_businesses:
+        business.owner_id = owner.pk
         business.size = business_size(capital=business.capital, annual_sales=business.annual_sales)
+        businesses.append(business)
     bulk_insert(Business, businesses)
     registrations = [
-        Registration(person_id=b.owner_id, business_id=b.pk, channel=Channel.IMPORT, submitted_by=work.user)
+        build(Registration, {
+            "person_id": b.owner_id, "business_id": b.pk, "channel": Channel.IMPORT, "submitted_by_id": work.user_id,
+        })
         for b in businesses
     ]
     tracking_codes_draw_unique(registrations=registrations)
@@ -613,7 +617,7 @@ def _write(work: _Batch, new_units: list[Region]) -> None:
     ]
     # A new person comes with the first new business of theirs in the batch.
     person_rows: dict[int, int] = {}
-    for row, business in work.new_businesses:
+    for row, business, _owner in work.new_businesses:
         person_rows.setdefault(business.owner_id, row.number)
     events += [
         _event(work, action=AuditEvent.Action.CREATE, obj=person, row_number=person_rows[person.pk],
@@ -625,7 +629,7 @@ def _write(work: _Batch, new_units: list[Region]) -> None:
             work, action=AuditEvent.Action.CREATE, obj=business, row_number=row.number,
             after={**model_snapshot(business), "registration": registration.tracking_code, "channel": Channel.IMPORT},
         )
-        for (row, business), registration in zip(work.new_businesses, registrations, strict=True)
+        for (row, business, _owner), registration in zip(work.new_businesses, registrations, strict=True)
     ]
     events += _updates(work)
     registrations_announce(registration_ids=[r.pk for r in registrations], start_level=work.job.start_level)
