@@ -11,6 +11,7 @@ cleaned them itself (the same function cleans both ways).
 Small files are cleaned in the job's process: starting an interpreter costs about a second.
 """
 
+import dataclasses
 import itertools
 import os
 import pickle
@@ -48,7 +49,7 @@ def cleaned_batches(plan: CleanPlan, *, rows_left: int, clean_chunk) -> Iterator
     if settings.GELIAT_IMPORT_WORKERS < 1 or rows_left < settings.GELIAT_IMPORT_PARALLEL_ROWS:
         yield from _in_process(plan, clean_chunk)
         return
-    yield from _in_helper(plan)
+    yield from _in_helper(plan, clean_chunk)
 
 
 def _chunks(plan: CleanPlan) -> Iterator[list]:
@@ -67,7 +68,7 @@ def _in_process(plan: CleanPlan, clean_chunk) -> Iterator[list]:
         yield batch
 
 
-def _in_helper(plan: CleanPlan) -> Iterator[list]:
+def _in_helper(plan: CleanPlan, clean_chunk) -> Iterator[list]:
     # A fresh interpreter (not a fork): a forked copy would share the job's database
     # connection, and multiprocessing's spawn re-imports whatever script started the job.
     database = {key: connection.settings_dict[key] for key in ("NAME", "USER", "HOST", "PORT")}
@@ -76,8 +77,11 @@ def _in_helper(plan: CleanPlan) -> Iterator[list]:
         [sys.executable, "-m", "geliat.imports.pipeline"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
     )
     try:
-        pickle.dump((plan, database), helper.stdin)
+        # The helper starts on the second batch: the interpreter takes about a second to start,
+        # in which this process cleans the first one itself.
+        pickle.dump((dataclasses.replace(plan, start=plan.start + plan.batch_size), database), helper.stdin)
         helper.stdin.close()
+        yield from itertools.islice(_in_process(plan, clean_chunk), 1)
         # The pipe holds little: the cleaner waits while the writer is behind, so memory stays flat.
         while True:
             try:
@@ -112,10 +116,11 @@ def _helper_main() -> None:
 
     # The parent may be a test run whose database name was set at run time.
     connections["default"].settings_dict.update(database)
+    from geliat.core.bulk import few_collections
     from geliat.imports.services import clean_chunk
 
     try:
-        with translation.override(plan.language):
+        with translation.override(plan.language), few_collections():
             cache = None
             for chunk in _chunks(plan):
                 batch, cache = clean_chunk(chunk, plan, cache)
