@@ -325,6 +325,9 @@ def _run(job: ImportJob) -> bool:
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     seen = _DryRunSeen() if job.dry_run else None
+    # RW/RT units found or added by earlier batches: units are never removed, so they need no
+    # lookup again (not in a dry run, whose batches roll their new units back).
+    units: dict | None = None if job.dry_run else {}
     with _Reports(job) as reports, few_collections():
         batches = cleaned_batches(plan, rows_left=job.total_rows - job.processed, clean_chunk=clean_chunk)
         try:
@@ -333,7 +336,7 @@ def _run(job: ImportJob) -> bool:
                     Q(cancel_requested=True) | ~Q(status=ImportJob.Status.RUNNING), pk=job.pk
                 ).exists():
                     return False
-                _commit(job, batch, reports, seen)
+                _commit(job, batch, reports, seen, units)
         finally:
             batches.close()
         reports.finish(headers)
@@ -383,12 +386,12 @@ class _DryRunSeen:
         self.businesses: set[int] = set()
 
 
-def _commit(job: ImportJob, batch: list[_Row], reports: "_Reports", seen: _DryRunSeen | None) -> None:
+def _commit(job: ImportJob, batch: list[_Row], reports: "_Reports", seen: _DryRunSeen | None, units=None) -> None:
     """Write one batch, its report lines and the job's counters in one transaction."""
     with transaction.atomic():
         # A savepoint, so a dry run can drop the batch's writes and still keep the counters.
         with transaction.atomic():
-            _apply(job, batch, seen)
+            _apply(job, batch, seen, units)
             if job.dry_run:
                 transaction.set_rollback(True)
         job.checkpoint = reports.write(batch, dry_run=job.dry_run)
@@ -490,8 +493,9 @@ def _changes(obj: models.Model, data: dict[str, Any], row: _Row) -> dict[str, An
     return changes
 
 
-def _apply(job: ImportJob, batch: list[_Row], seen: _DryRunSeen | None) -> None:
-    """Decide every row's outcome and write the batch (inside the caller's transaction)."""
+def _apply(job: ImportJob, batch: list[_Row], seen: _DryRunSeen | None, units: dict | None = None) -> None:
+    """Decide every row's outcome and write the batch (inside the caller's transaction).
+    ``units``: codes of the (desa, RW, RT) places already known, added to as units are found."""
     outside = _scope_reason(job.region_code)
     for row in batch:
         if row.clean.errors:
@@ -499,7 +503,12 @@ def _apply(job: ImportJob, batch: list[_Row], seen: _DryRunSeen | None) -> None:
         elif _outside(job.region_code, _place(row.clean)):
             row.reject(outside)
     rows = [row for row in batch if not row.outcome]
-    codes, new_units = units_ensure(places=[_place(row.clean) for row in rows])
+    known = units if units is not None else {}
+    places = {_place(row.clean) for row in rows}
+    codes, new_units = units_ensure(places=[place for place in places if place not in known])
+    if units is not None:
+        units.update(codes)
+    codes.update((place, known[place]) for place in places if place in known)
     for row in rows:
         row.region = codes[_place(row.clean)]
         if not _covers(job.region_code, row.region):

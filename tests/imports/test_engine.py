@@ -328,6 +328,33 @@ def test_a_failure_mid_file_leaves_no_half_batch_and_a_rerun_finishes(
     assert len(report_lines(job)) == 8
 
 
+def test_units_met_again_in_later_batches_are_the_same_units(desa_officer, office_csv, small_batches, monkeypatch):
+    """Eight rows in three batches, all in RT 003/RW 001 but the last in RT 004: one RW and two
+    RT units are added, each business sits in its own RT, and the batches after the first look
+    up only the RT they have not met before."""
+    looked_up = []
+    real_units_ensure = services.units_ensure
+
+    def recorded(*, places):
+        places = list(places)
+        looked_up.append(sorted(places))
+        return real_units_ensure(places=places)
+
+    monkeypatch.setattr(services, "units_ensure", recorded)
+    rows = [office_row(i) for i in range(1, 8)] + [office_row(8, RT="004")]
+
+    job = import_file(actor=desa_officer, path=office_csv(rows))
+
+    assert (job.status, job.created) == (ImportJob.Status.DONE, 8)
+    assert Region.objects.filter(level="rw").count() == 1
+    rts = Region.objects.filter(level="rt")
+    assert sorted(rt.name for rt in rts) == ["RT 003", "RT 004"]
+    by_rt = {rt.code: Business.objects.filter(region=rt).count() for rt in rts}
+    assert sorted(by_rt.values()) == [1, 7]
+    gerbo = "35.14.01.2001"
+    assert looked_up == [[(gerbo, 1, 3)], [], [(gerbo, 1, 4)]]
+
+
 def test_dry_run_counts_as_if_but_stores_nothing(desa_officer, office_csv, small_batches):
     """The same counts as the real import, across batches too (a NIK met in an earlier
     batch is linked), and not one record, unit or audit event of a record stored."""
