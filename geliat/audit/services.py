@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import functools
 from typing import Any
 
 from django.db import models
@@ -25,16 +26,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_UNAUDITED = frozenset({"created_at", "updated_at", "name_key", "version"})
+
+
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    """(name, attribute name) of the fields a snapshot of ``model`` holds."""
+    return tuple((f.name, f.attname) for f in model._meta.concrete_fields if f.name not in _UNAUDITED)
+
+
 def model_snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """A JSON-ready dict of ``obj``'s concrete fields (foreign keys by id)."""
-    out: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        if field.name in {"created_at", "updated_at", "name_key", "version"}:
-            continue
-        out[field.name] = _plain(getattr(obj, field.attname))
-    return out
+    values = obj.__dict__
+    return {
+        name: _plain(values[attname] if attname in values else getattr(obj, attname))
+        for name, attname in _audited_fields(type(obj))
+        if fields is None or name in fields
+    }
 
 
 def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
