@@ -65,6 +65,7 @@ HEADERS = [
 ]
 ANNOUNCE_BATCH = 2000
 PROGRESS_EVERY = 1000
+PASS_SECONDS: dict[str, float] = {}  # the peer's child: seconds each finished pass took
 
 
 # ---------------------------------------------------------------- children (own process each)
@@ -181,15 +182,26 @@ def _peer_resources(progress: Path, started: float):
             return Business.objects.filter(owner__nik=row["NIK"])
 
     class Progress(resources.ModelResource):
-        """Leaves the pass, its rows done and the seconds since the file load began in ``progress``."""
+        """Leaves in ``progress`` the pass, its rows done, the seconds since the file load began,
+        when the pass began, and how long each finished pass took (``PASS_SECONDS``)."""
 
         done = 0
+        begun = 0.0
+
+        def before_import(self, dataset, **kwargs):
+            self.begun = time.perf_counter() - started
+
+        def after_import(self, dataset, result, **kwargs):
+            PASS_SECONDS[type(self).__name__] = time.perf_counter() - started - self.begun
 
         def after_import_row(self, row, row_result, **kwargs):
             self.done += 1
             if self.done % PROGRESS_EVERY == 0:
                 seconds = time.perf_counter() - started
-                progress.write_text(json.dumps({"pass": type(self).__name__, "rows": self.done, "seconds": seconds}))
+                progress.write_text(json.dumps({
+                    "pass": type(self).__name__, "rows": self.done, "seconds": seconds, "pass_began": self.begun,
+                    "passes": PASS_SECONDS,
+                }))
 
     class Located(Progress):
         address = Field(attribute="address", column_name="Alamat")
@@ -248,6 +260,7 @@ def _peer_resources(progress: Path, started: float):
             skip_diff = True
 
         def before_import(self, dataset, **kwargs):
+            super().before_import(dataset, **kwargs)
             self.created_ids = []
 
         def before_save_instance(self, instance, row, **kwargs):
@@ -259,6 +272,7 @@ def _peer_resources(progress: Path, started: float):
                 self.created_ids.append(instance.pk)
 
         def after_import(self, dataset, result, **kwargs):
+            super().after_import(dataset, result, **kwargs)
             for start in range(0, len(self.created_ids), ANNOUNCE_BATCH):
                 registrations_announce(
                     registration_ids=self.created_ids[start : start + ANNOUNCE_BATCH], start_level=Level.KABUPATEN
@@ -292,7 +306,7 @@ def _peer(path: str, progress: str) -> dict:
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds, "verification_seconds": verification["seconds"], "rows": len(dataset), "status": "done",
-        "outcome": outcome,
+        "outcome": outcome, "passes": PASS_SECONDS,
     }
 
 
@@ -451,15 +465,31 @@ def measure() -> dict:
 PEER_PASSES = ("PersonResource", "BusinessResource", "RegistrationResource")
 
 
-def _rate(result: dict) -> float:
-    """File rows per second. A stopped peer: the rows its three passes got through, divided by three."""
+def _rate(result: dict, reference: dict | None = None) -> float:
+    """File rows per second. A stopped peer: the file's rows over an estimate of the time it
+    would have taken (``_peer_seconds_estimate``)."""
     if result.get("capped"):
-        progress = result["progress"]
-        if not progress["pass"]:
-            return 0.0
-        passes_done = PEER_PASSES.index(progress["pass"])
-        return (passes_done * result["size"] + progress["rows"]) / 3 / progress["seconds"]
+        seconds = _peer_seconds_estimate(result, reference)
+        return result["size"] / seconds if seconds else 0.0
     return result["rows"] / result["seconds"]
+
+
+def _peer_seconds_estimate(result: dict, reference: dict | None) -> float | None:
+    """The seconds a stopped peer would have taken: the file load and the passes it finished as
+    measured, the pass it was in at its own rate so far, and each later pass as long as that
+    one times the ratio of the two in ``reference`` (the peer's finished run of another size
+    on the same database; without one, as long as the current pass)."""
+    progress = result["progress"]
+    if not progress.get("pass") or "pass_began" not in progress:
+        return None
+    current = progress["pass"]
+    current_seconds = (progress["seconds"] - progress["pass_began"]) * result["size"] / progress["rows"]
+    shape = (reference or {}).get("passes", {})
+    later = PEER_PASSES[PEER_PASSES.index(current) + 1 :]
+    return progress["pass_began"] + current_seconds + sum(
+        current_seconds * (shape[name] / shape[current] if name in shape and shape.get(current) else 1.0)
+        for name in later
+    )
 
 
 def _rate_text(result: dict) -> str:
@@ -507,10 +537,11 @@ def markdown(results: dict) -> str:
             lines.append(f"| {backend} | | | | | | | {rows['error']} |")
             continue
         by = {(row["size"], row["importer"]): row for row in rows}
+        reference = next((row for row in rows if row["importer"] == "peer" and not row.get("capped")), None)
         for row in rows:
             name = "Geliat" if row["importer"] == "geliat" else "django-import-export"
             seconds = f"> {row['seconds']:.0f} (stopped)" if row.get("capped") else f"{row['seconds']:.1f}"
-            rate = f"~{_rate(row):,.0f} (est.)" if row.get("capped") else f"{_rate(row):,.0f}"
+            rate = f"~{_rate(row, reference):,.0f} (est.)" if row.get("capped") else f"{_rate(row):,.0f}"
             verification = "" if row.get("capped") else f"{row['verification_seconds']:.1f}"
             lines.append(
                 f"| {backend} | {row['size']:,} | {name} | {seconds} | {verification} | {rate} | "
@@ -518,8 +549,16 @@ def markdown(results: dict) -> str:
             )
         for size in sorted({row["size"] for row in rows}):
             ours, peer = by[(size, "geliat")], by[(size, "peer")]
-            note = " (peer rate estimated from the rows it got through before the cap)" if peer.get("capped") else ""
-            ratios.append(f"- {backend}, {size:,} rows: **rate ours / peer {_rate(ours) / _rate(peer):.1f}×**{note}")
+            peer_rate = _rate(peer, reference)
+            if not peer_rate:
+                ratios.append(f"- {backend}, {size:,} rows: the peer was stopped before its first pass got going")
+                continue
+            note = (
+                " (the stopped peer's time estimated: passes finished as measured, the current one at its own "
+                "rate, later ones in the proportions of its finished run"
+                + (f" of {reference['size']:,} rows)" if reference else ")")
+            ) if peer.get("capped") else ""
+            ratios.append(f"- {backend}, {size:,} rows: **rate ours / peer {_rate(ours) / peer_rate:.1f}×**{note}")
             if not peer.get("capped"):
                 own = (peer["seconds"] - peer["verification_seconds"]) / (ours["seconds"] - ours["verification_seconds"])
                 ratios.append(f"  - leaving out the verification start both call: {own:.1f}×")
