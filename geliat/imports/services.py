@@ -386,7 +386,9 @@ class _DryRunSeen:
         self.businesses: set[int] = set()
 
 
-def _commit(job: ImportJob, batch: list[_Row], reports: "_Reports", seen: _DryRunSeen | None, units=None) -> None:
+def _commit(
+    job: ImportJob, batch: list[_Row], reports: "_Reports", seen: _DryRunSeen | None, units: dict | None = None
+) -> None:
     """Write one batch, its report lines and the job's counters in one transaction."""
     with transaction.atomic():
         # A savepoint, so a dry run can drop the batch's writes and still keep the counters.
@@ -503,14 +505,11 @@ def _apply(job: ImportJob, batch: list[_Row], seen: _DryRunSeen | None, units: d
         elif _outside(job.region_code, _place(row.clean)):
             row.reject(outside)
     rows = [row for row in batch if not row.outcome]
-    known = units if units is not None else {}
-    places = {_place(row.clean) for row in rows}
-    codes, new_units = units_ensure(places=[place for place in places if place not in known])
-    if units is not None:
-        units.update(codes)
-    codes.update((place, known[place]) for place in places if place in known)
+    known = {} if units is None else units
+    codes, new_units = units_ensure(places={_place(row.clean) for row in rows} - known.keys())
+    known.update(codes)
     for row in rows:
-        row.region = codes[_place(row.clean)]
+        row.region = known[_place(row.clean)]
         if not _covers(job.region_code, row.region):
             row.reject(outside)
     rows = [row for row in rows if not row.outcome]
