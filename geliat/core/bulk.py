@@ -178,13 +178,17 @@ def few_collections() -> Iterator[None]:
     object the process already held (Django, the region cache), which cost an import a
     quarter of its time. The objects alive before the job are frozen (left out of every pass)
     and passes come after 50,000 new objects instead of 700; the job's rows hold no reference
-    cycles, so memory stays flat.
+    cycles, so memory stays flat. A process that froze its objects itself (a server that
+    forks workers) keeps them frozen: only a freeze made here is undone.
     """
     thresholds = gc.get_threshold()
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0
+    if ours:
+        gc.freeze()
     gc.set_threshold(50_000, 20, 20)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()

@@ -83,3 +83,16 @@ def test_few_collections_puts_the_collector_back_as_it_was():
 
     assert gc.get_threshold() == thresholds
     assert gc.get_freeze_count() == frozen
+
+
+def test_few_collections_leaves_a_freeze_made_before_it():
+    """A process that froze its objects before the job (a server before forking) finds them
+    still frozen afterwards."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with few_collections():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
