@@ -60,7 +60,7 @@ from django.utils.translation import gettext as _
 
 from geliat.audit.models import AuditEvent
 from geliat.audit.services import audit_object, model_snapshot, snapshot_diff
-from geliat.core.bulk import build, bulk_insert, few_collections, insert_rows
+from geliat.core.bulk import batched_writes, build, bulk_insert, few_collections, insert_rows
 from geliat.core.scope import user_region_code
 from geliat.imports.cleaning import CleanRow, RegionCache, cells_from_row, clean_row
 from geliat.imports.headers import guess_mapping, mapping_problems
@@ -328,7 +328,7 @@ def _run(job: ImportJob) -> bool:
     # RW/RT units found or added by earlier batches: units are never removed, so they need no
     # lookup again (not in a dry run, whose batches roll their new units back).
     units: dict | None = None if job.dry_run else {}
-    with _Reports(job) as reports, few_collections():
+    with _Reports(job) as reports, few_collections(), batched_writes():
         batches = cleaned_batches(plan, rows_left=job.total_rows - job.processed, clean_chunk=clean_chunk)
         try:
             for batch in batches:

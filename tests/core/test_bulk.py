@@ -2,12 +2,14 @@
 
 import datetime
 import gc
+import os
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from geliat.audit.models import AuditEvent
-from geliat.core.bulk import build, bulk_insert, few_collections, insert_rows
+from geliat.core.bulk import batched_writes, build, bulk_insert, few_collections, insert_rows
 from geliat.registry.models import Person
 from tests.factories import GERBO
 from tests.imports.conftest import valid_nik
@@ -98,3 +100,51 @@ def test_few_collections_leaves_a_freeze_made_before_it():
     finally:
         gc.unfreeze()
     assert any(candidate is marker for candidate in gc.get_objects())
+
+
+def _pragma(name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {name}")
+        return cursor.fetchone()[0]
+
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write-ahead log")
+
+
+@sqlite_only
+def test_batched_writes_checkpoints_once_at_the_end_and_empties_the_log(committed_db):
+    """Batches committed inside stay in the write-ahead log (the database file does not grow
+    batch by batch, though the log passes SQLite's usual 1,000-page checkpoint); at the end
+    they are in the file, the log is emptied and the checkpoint setting is as before."""
+    path = connection.settings_dict["NAME"]
+    usual = _pragma("wal_autocheckpoint")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    file_before = os.path.getsize(path)
+    at = timezone.now()
+    columns = ("at", "actor_label", "action", "object_type", "object_id", "after")
+
+    with batched_writes():
+        for batch in range(6):  # ~6 MB in all, ~1,500 pages
+            with transaction.atomic():
+                insert_rows(AuditEvent, columns, [
+                    (at, "bench", "create", "registry.person", f"{batch}-{n}", {"note": "x" * 1000}) for n in range(1000)
+                ])
+        assert os.path.getsize(path) == file_before
+        assert os.path.getsize(f"{path}-wal") > usual * 4096
+
+    assert os.path.getsize(f"{path}-wal") == 0
+    assert os.path.getsize(path) > file_before + 5_000_000
+    assert _pragma("wal_autocheckpoint") == usual
+    assert AuditEvent.objects.filter(actor_label="bench").count() == 6000
+
+
+@sqlite_only
+def test_batched_writes_puts_the_setting_back_after_a_failure(db):
+    """A job that fails inside leaves the connection's checkpoint setting as it found it."""
+    usual = _pragma("wal_autocheckpoint")
+
+    with pytest.raises(RuntimeError), batched_writes():
+        raise RuntimeError("a failed import")
+
+    assert _pragma("wal_autocheckpoint") == usual
