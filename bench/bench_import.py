@@ -32,7 +32,9 @@ wrapped in the child) and shown, since it bounds the ratio.
 
 ``BENCH_IMPORT_SIZES`` (default ``100000,1000000``), ``BENCH_IMPORT_PG_SIZES`` (``100000``;
 empty to skip PostgreSQL), ``BENCH_IMPORT_PEER_CAP`` (seconds the peer may run per import,
-default 900: past it the peer is stopped and the rows it got through are reported).
+default 2400, enough for the peer to finish all but its last pass at 1,000,000 rows, so that
+only that pass is estimated: past it the peer is stopped and the rows it got through are
+reported).
 
 Standalone: ``.venv/bin/python bench/bench_import.py``; or ``python -m bench import``.
 """
@@ -54,7 +56,7 @@ PG_TEMPLATE = "geliat_bench_import_tmpl"
 PG_RUN = "geliat_bench_import_run"
 SIZES = [int(n) for n in os.environ.get("BENCH_IMPORT_SIZES", "100000,1000000").split(",") if n.strip()]
 PG_SIZES = [int(n) for n in os.environ.get("BENCH_IMPORT_PG_SIZES", "100000").split(",") if n.strip()]
-PEER_CAP = float(os.environ.get("BENCH_IMPORT_PEER_CAP", "900"))
+PEER_CAP = float(os.environ.get("BENCH_IMPORT_PEER_CAP", "2400"))
 OURS_CAP = 7200.0
 IMPORTER = "bench.koordinator"
 HEADERS = [
